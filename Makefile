@@ -1,0 +1,31 @@
+# The README's commands. Each target creates the virtualenv and installs the
+# package first if needed, so `make run` / `make test` work on a fresh machine
+# that has only Python 3.11+ and make.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+POLNEAR_DEV := ../shared/eval/polnear/dev
+
+.PHONY: run test eval lint bench clean-outputs
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/claims run corpus -o outputs/corpus
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests bench
+
+eval: $(STAMP)
+	$(BIN)/python -m pipeline.make_eval --corpus corpus --gold annotations --polnear $(POLNEAR_DEV)
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_pipeline.py

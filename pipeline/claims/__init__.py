@@ -1,0 +1,60 @@
+"""Claims stage: attributions found on a parsed Doc, as output records.
+
+In: a spaCy Doc processed by the `claim_attribution` component and the
+`CleanedArticle` it was made from. Out: `ClaimRecord`s with offsets into the
+cleaned text and, through the article's offset map, into the raw input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from spacy.tokens import Doc
+
+from pipeline.claims.attribution import Attribution
+from pipeline.schema import (
+    ClaimRecord,
+    CleanedArticle,
+    ContentSpan,
+    CueSpan,
+    EntityMention,
+    SourceSpan,
+)
+
+
+def _span_fields(cleaned: CleanedArticle, start: int, end: int) -> dict:
+    raw_start, raw_end = cleaned.offsets.to_raw(start, end)
+    return {"text": cleaned.text[start:end], "start": start, "end": end,
+            "raw_start": raw_start, "raw_end": raw_end}
+
+
+def claim_id(doc_id: str, attribution: Attribution) -> str:
+    """Stable id: the same claim at the same place of the same article gets the same id."""
+    key = f"{doc_id}|{attribution.content}|{attribution.source}|{attribution.cue}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def to_records(doc: Doc, cleaned: CleanedArticle) -> list[ClaimRecord]:
+    """Convert the Doc's attributions into schema records (the edge of the spaCy layer)."""
+    doc_id = cleaned.article.doc_id
+    records: list[ClaimRecord] = []
+    for attribution in doc._.attributions or []:
+        if attribution.source is None:
+            continue
+        start, end = attribution.content
+        entities = [EntityMention(text=e.text, label=e.label_, start=e.start_char,
+                                  end=e.end_char)
+                    for e in doc.ents if e.start_char >= start and e.end_char <= end]
+        source = SourceSpan(**_span_fields(cleaned, *attribution.source),
+                            canonical=attribution.source_canonical
+                            or cleaned.text[attribution.source[0]:attribution.source[1]],
+                            type=attribution.source_type, named=attribution.source_named,
+                            role=attribution.source_role)
+        cue = (CueSpan(**_span_fields(cleaned, *attribution.cue),
+                       lemma=attribution.cue_lemma or "")
+               if attribution.cue else None)
+        records.append(ClaimRecord(
+            claim_id=claim_id(doc_id, attribution), doc_id=doc_id, kind=attribution.kind,
+            source=source, cue=cue, content=ContentSpan(**_span_fields(cleaned, start, end)),
+            confidence=attribution.confidence, entities=entities))
+    return records

@@ -1,0 +1,301 @@
+"""Speaker resolution: who each attribution's source is, by a canonical name.
+
+In: a parsed Doc and its `Attribution`s. Out: the same attributions with
+`source_canonical`, `source_type`, `source_named` and `source_role` set.
+
+Method: rule-based, salience-ordered resolution in the manner of Lappin &
+Leass (1994) and the speaker-attribution rules of the GenderGapTracker
+(Asr et al. 2021), since no offline neural coreference model ships on PyPI
+for spaCy 3.8:
+  * names: the PERSON/ORG entity inside the source; short names ("Markov")
+    map to the fullest form the article uses ("Sergey Markov"); the words
+    around the name ("Russian President") become its `role`;
+  * acronyms defined in the article ("Institute for the Study of War (ISW)")
+    map to their expansion;
+  * pronouns: the most recent compatible speaker, else the most recent
+    compatible entity (he/she -> person; it/they -> organisation or group);
+  * descriptions ("the deputy", "the head of the Russian General Staff"):
+    the person whose introduction shares the description's words, else the
+    most recent person speaker;
+  * everything else keeps its own words, typed by its head noun (media,
+    document, group) from `resources/source_nouns.tsv`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Span
+
+from pipeline.claims.attribution import Attribution
+
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "i", "me"}
+GROUP_PRONOUNS = {"they", "them", "it", "we", "us"}
+DETERMINERS = {"the", "a", "an", "some", "many", "several", "most", "other", "these",
+               "those", "this", "that", "all", "both", "few", "certain", "various"}
+ORG_LABELS = {"ORG", "GPE", "NORP", "FAC"}
+ACRONYM = re.compile(
+    r"((?:[A-Z][\w’'.-]*|of|for|the|and|on|in|de)(?:\s+(?:[A-Z][\w’'.-]*|of|for|the|and|on|in|de))+)"
+    r"\s*[(\[]\s*([A-Z][A-Za-z]*[A-Z])\s*[)\]]")
+STOP = {"the", "of", "a", "an", "and", "for", "in", "on", "to", ",", "-"}
+
+
+@lru_cache(maxsize=1)
+def _source_nouns() -> dict[str, str]:
+    text = resources.files("pipeline.resources").joinpath("source_nouns.tsv").read_text("utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return {row[0]: row[1] for row in rows}
+
+
+@lru_cache(maxsize=1)
+def _media_names() -> frozenset[str]:
+    text = resources.files("pipeline.resources").joinpath("media_outlets.txt").read_text("utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def _person_roles() -> frozenset[str]:
+    text = resources.files("pipeline.resources").joinpath("person_roles.txt").read_text("utf-8")
+    return frozenset(line.strip() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+@dataclass
+class Mention:
+    """A named entity mention the resolver may point a source at."""
+
+    start: int
+    end: int
+    name: str
+    label: str
+    context: set[str]  # content words of the phrase that introduces it
+
+
+def _clean_name(text: str) -> str:
+    text = re.sub(r"[’']s$", "", text.strip())
+    return re.sub(r"\s+", " ", text).strip(" ,.;:()[]\"“”")
+
+
+def find_acronyms(text: str) -> dict[str, str]:
+    """Acronyms the article defines: 'Institute for the Study of War (ISW)' -> {'ISW': ...}."""
+    found: dict[str, str] = {}
+    for match in ACRONYM.finditer(text):
+        words, acronym = match.group(1).split(), match.group(2)
+        # take the shortest tail of capitalised words whose initials spell the acronym
+        for size in range(len(acronym), len(words) + 1):
+            tail = words[-size:]
+            initials = "".join(w[0] for w in tail if w[0].isupper())
+            if initials.upper() == acronym.upper() or (
+                    len(tail) >= len(acronym) and initials.upper().startswith(acronym[:2])):
+                expansion = " ".join(tail).lstrip("the ").strip()
+                while expansion.split()[0].lower() in DETERMINERS:
+                    expansion = expansion.split(" ", 1)[1]
+                found.setdefault(acronym, expansion)
+                break
+    return found
+
+
+class SpeakerResolver:
+    """Resolves the sources of one document's attributions (see the module docstring)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.acronyms = find_acronyms(doc.text)
+        self.people: list[Mention] = []
+        self.orgs: list[Mention] = []
+        for ent in doc.ents:
+            name = _clean_name(ent.text)
+            if not name:
+                continue
+            mention = Mention(ent.start_char, ent.end_char, name, ent.label_, self._context(ent))
+            if ent.label_ == "PERSON":
+                self.people.append(mention)
+            elif ent.label_ in ORG_LABELS:
+                self.orgs.append(mention)
+        self.full_names = self._full_names()
+
+    def _context(self, ent: Span) -> set[str]:
+        """Content words introducing an entity: title before it, apposition after it."""
+        sent = ent.sent
+        left = self.doc[max(sent.start, ent.start - 12):ent.start]
+        right = self.doc[ent.end:min(sent.end, ent.end + 12)]
+        words = {t.lemma_.lower() for t in left if t.is_alpha and not t.is_stop}
+        if right.text.lstrip().startswith(","):
+            words |= {t.lemma_.lower() for t in right if t.is_alpha and not t.is_stop}
+        return words
+
+    def _full_names(self) -> dict[str, str]:
+        """Surname (and each name part) -> the longest name the article gives that person."""
+        names: dict[str, str] = {}
+        for mention in self.people:
+            parts = mention.name.split()
+            if len(parts) < 2:
+                continue
+            for part in (parts[-1], mention.name):
+                key = part.lower()
+                if len(mention.name) > len(names.get(key, "")):
+                    names[key] = mention.name
+        return names
+
+    def canonical_person(self, name: str) -> str:
+        name = _clean_name(name)
+        parts = name.split()
+        if not parts:
+            return name
+        return self.full_names.get(name.lower()) or self.full_names.get(parts[-1].lower()) or name
+
+    def canonical_org(self, name: str) -> str:
+        name = _clean_name(name)
+        words = name.split()
+        while words and words[0].lower() in DETERMINERS:
+            words = words[1:]
+        name = " ".join(words)
+        return self.acronyms.get(name, name)
+
+    # -- resolution
+
+    def resolve(self, attributions: list[Attribution]) -> None:
+        resolved: list[Attribution] = []
+        for attribution in sorted(attributions, key=lambda a: a.source[0] if a.source else 0):
+            if attribution.source is None:
+                continue
+            self._resolve_one(attribution, resolved)
+            resolved.append(attribution)
+
+    def _resolve_one(self, attribution: Attribution, earlier: list[Attribution]) -> None:
+        doc = self.doc
+        start, end = attribution.source
+        span = doc.char_span(start, end, alignment_mode="expand")
+        text = doc.text[start:end]
+        if span is None or not len(span):
+            attribution.source_canonical = _clean_name(text)
+            return
+        head = doc[attribution.source_head] if attribution.source_head is not None else span.root
+        words = [t for t in span if not t.is_punct]
+        lowered = head.lower_
+        # 1. pronouns
+        if len(words) == 1 and lowered in {"we", "us", "i", "me", "you"}:
+            attribution.source_canonical = text  # the article's own voice or an interviewer
+            return
+        if len(words) == 1 and lowered in PERSON_PRONOUNS | GROUP_PRONOUNS:
+            self._resolve_pronoun(attribution, lowered in PERSON_PRONOUNS, earlier)
+            return
+        # 2. a name inside the source
+        entities = [e for e in doc.ents if e.start_char >= start and e.end_char <= end]
+        people = [e for e in entities if e.label_ == "PERSON"]
+        if people:
+            person = max(people, key=lambda e: len(e.text))
+            attribution.source_canonical = self.canonical_person(person.text)
+            attribution.source_type = "PERSON"
+            attribution.source_named = True
+            attribution.source_role = self._role(text, person.text)
+            return
+        organisations = [e for e in entities if e.label_ in ORG_LABELS - {"NORP"}]
+        acronym_words = [t.text for t in span if t.text in self.acronyms]
+        if organisations or acronym_words:
+            name = acronym_words[0] if acronym_words else max(
+                organisations, key=lambda e: len(e.text)).text
+            canonical = self.canonical_org(name)
+            attribution.source_canonical = canonical
+            attribution.source_named = True
+            attribution.source_type = "MEDIA" if canonical.lower() in _media_names() else "ORG"
+            return
+        if _clean_name(text).lower() in _media_names():
+            attribution.source_canonical = _clean_name(text)
+            attribution.source_type = "MEDIA"
+            attribution.source_named = True
+            return
+        # 3. a description of someone introduced earlier
+        noun_type = _source_nouns().get(head.lemma_.lower())
+        determiner = words[0].lower_ if words else ""
+        if determiner == "the" and head.tag_ in {"NN", "NNP"} and (
+                head.lemma_.lower() in _person_roles()
+                or any(head.lemma_.lower() in m.context for m in self.people)):
+            person = self._described_person(span)
+            if person is not None:
+                attribution.source_canonical = person
+                attribution.source_type = "PERSON"
+                attribution.source_named = False
+                attribution.source_role = _clean_name(text)
+                return
+        # 4. unnamed sources keep their words
+        phrase = [t for t in span if not t.is_punct]
+        while phrase and phrase[0].lower_ in DETERMINERS:
+            phrase = phrase[1:]
+        attribution.source_canonical = " ".join(t.text for t in phrase) or _clean_name(text)
+        if noun_type is not None:
+            attribution.source_type = noun_type
+        elif head.tag_ in {"NNS", "NNPS"}:
+            attribution.source_type = "GROUP"
+        else:
+            attribution.source_type = "UNKNOWN"
+
+    def _role(self, source_text: str, name: str) -> str | None:
+        role = source_text.replace(name, " ")
+        words = [w for w in re.split(r"[\s,]+", role) if w]
+        while words and words[0].lower() in DETERMINERS:
+            words = words[1:]
+        role = " ".join(words).strip(" ,;:()")
+        return role or None
+
+    def _resolve_pronoun(self, attribution: Attribution, personal: bool,
+                         earlier: list[Attribution]) -> None:
+        start = attribution.source[0]
+        pool = self.people if personal else self.orgs
+        candidates = [m for m in pool if m.end <= start]
+        sentence_start = self.doc.char_span(start, attribution.source[1],
+                                            alignment_mode="expand").sent.start_char
+        last_speaker = max((p.source[0] for p in earlier
+                            if p.source and p.source[0] < start), default=-1)
+        if candidates and candidates[-1].start >= max(sentence_start, last_speaker):
+            # a name in the pronoun's own sentence, after the last speaker, is more salient
+            earlier = []
+        for previous in reversed(earlier):
+            if previous.source is None or previous.source[0] >= start:
+                continue
+            if (previous.source_type == "PERSON") == personal and previous.source_canonical:
+                attribution.source_canonical = previous.source_canonical
+                attribution.source_type = previous.source_type
+                attribution.source_named = previous.source_named
+                attribution.source_role = previous.source_role
+                return
+        if candidates:
+            mention = candidates[-1]
+            canonical = (self.canonical_person(mention.name) if personal
+                         else self.canonical_org(mention.name))
+            attribution.source_canonical = canonical
+            attribution.source_type = "PERSON" if personal else "ORG"
+            attribution.source_named = True
+            return
+        attribution.source_canonical = self.doc.text[attribution.source[0]:attribution.source[1]]
+        attribution.source_type = "PERSON" if personal else "UNKNOWN"
+
+    def _described_person(self, span: Span) -> str | None:
+        """The person a definite description refers to: shared introduction words, else recency."""
+        words = {t.lemma_.lower() for t in span if t.is_alpha and not t.is_stop}
+        before = [m for m in self.people if m.end <= span.start_char]
+        after = [m for m in self.people if m.start >= span.end_char]
+        best: tuple[int, int] | None = None
+        best_mention: Mention | None = None
+        for distance, mention in enumerate(reversed(before)):
+            overlap = len(words & mention.context)
+            if overlap and (best is None or (overlap, -distance) > best):
+                best, best_mention = (overlap, -distance), mention
+        if best_mention is None and not before:
+            # cataphora: a headline's "The expert predicted" names its expert below
+            for mention in after[:5]:
+                if words & mention.context:
+                    best_mention = mention
+                    break
+        if best_mention is None and before:
+            best_mention = before[-1]
+        return self.canonical_person(best_mention.name) if best_mention else None
+
+
+def resolve_speakers(doc: Doc, attributions: list[Attribution]) -> None:
+    """Fill the canonical source fields of `attributions` in place."""
+    SpeakerResolver(doc).resolve(attributions)

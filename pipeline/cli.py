@@ -1,0 +1,137 @@
+"""The `claims` command: the batch pipeline and its companions.
+
+  claims run INPUT... -o OUT_DIR   process articles into JSONL outputs
+  claims schema                    JSON Schema of every output record
+  claims eval ...                  score claims against gold annotations
+  claims eval-clean ...            score the cleaning stage against gold bodies
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pipeline import __version__
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.runner import RunSettings, run
+
+    settings = RunSettings(model=args.model, workers=args.workers, batch_size=args.batch_size,
+                           max_bytes=args.max_bytes, progress=not args.quiet)
+    summary = run(args.inputs, Path(args.output), settings)
+    print(summary.table())
+    return 0
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from pipeline.schema import OUTPUT_MODELS
+
+    schemas = {name: model.model_json_schema() for name, model in OUTPUT_MODELS.items()}
+    if args.file:
+        schemas = {args.file: schemas[args.file]}
+    print(json.dumps(schemas, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from pipeline.evaluate import evaluate_files, format_report
+
+    report = evaluate_files(Path(args.gold), Path(args.pred),
+                            docs_dir=Path(args.docs) if args.docs else None,
+                            clusters=Path(args.clusters) if args.clusters else None)
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print(format_report(report, misses=args.show_errors))
+    return 0
+
+
+def _cmd_eval_clean(args: argparse.Namespace) -> int:
+    from pipeline.clean_eval import evaluate_cleaning, format_cleaning_report, polnear_kept_ratio
+
+    report = evaluate_cleaning(Path(args.gold), Path(args.corpus))
+    if args.polnear and Path(args.polnear).is_dir():
+        report["polnear_kept_ratio"] = polnear_kept_ratio(Path(args.polnear))
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    else:
+        print(format_cleaning_report(report))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from pipeline.ingest import DEFAULT_MAX_BYTES
+    from pipeline.nlp import DEFAULT_MODEL
+
+    parser = argparse.ArgumentParser(
+        prog="claims",
+        description="Extract attributed claims (who said what, where) from news articles, "
+                    "resolve their sources and group each claim across articles.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run", help="process articles into JSONL outputs",
+        description="Read .txt, .html and .jsonl articles (files or directories, searched "
+                    "recursively), extract attributed claims and write OUT_DIR/articles.jsonl, "
+                    "claims.jsonl, clusters.jsonl, errors.jsonl and manifest.json.")
+    run.add_argument("inputs", nargs="+", metavar="INPUT", help="file or directory")
+    run.add_argument("-o", "--output", required=True, metavar="OUT_DIR",
+                     help="directory for the output files (created if missing)")
+    run.add_argument("--model", default=DEFAULT_MODEL,
+                     help=f"installed spaCy pipeline to use (default: {DEFAULT_MODEL})")
+    run.add_argument("--workers", type=int, default=1,
+                     help="processes, each loading the model once (default: 1)")
+    run.add_argument("--batch-size", type=int, default=32, help="nlp.pipe batch size")
+    run.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                     help="refuse an article larger than this many bytes (default: 50 MB)")
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(func=_cmd_run)
+
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of every output record",
+        description="Print the JSON Schema of each output file's records, generated from the "
+                    "pydantic models in pipeline/schema.py.")
+    schema.add_argument("file", nargs="?", help="only this output file (e.g. claims.jsonl)")
+    schema.set_defaults(func=_cmd_schema)
+
+    evaluate = commands.add_parser(
+        "eval", help="score predicted claims against gold annotations",
+        description="Match predicted claims to gold attributions one to one within each "
+                    "document and report precision, recall and F1 for source, cue and "
+                    "content (exact and token-overlap), the linked triple score, recall by "
+                    "kind, misses and false positives. Reads the project's gold format and "
+                    "PolNeAR's converted format.")
+    evaluate.add_argument("--gold", required=True, help="gold JSONL file")
+    evaluate.add_argument("--pred", required=True, help="claims.jsonl of a run")
+    evaluate.add_argument("--docs", help="directory of the raw documents (for offsets)")
+    evaluate.add_argument("--clusters", help="gold clusters JSONL (cluster scores)")
+    evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
+    evaluate.add_argument("--show-errors", type=int, default=0, metavar="N",
+                          help="list up to N misses and false positives")
+    evaluate.set_defaults(func=_cmd_eval)
+
+    clean = commands.add_parser(
+        "eval-clean", help="score the cleaning stage against gold bodies and metadata",
+        description="Line-level precision/recall of kept body lines and exact metadata "
+                    "matches against annotations/clean/, plus the share of characters kept "
+                    "on clean news (PolNeAR) when given.")
+    clean.add_argument("--gold", default="annotations/clean", help="gold directory")
+    clean.add_argument("--corpus", default="corpus", help="raw corpus directory")
+    clean.add_argument("--polnear", default="../shared/eval/polnear/dev",
+                       help="directory of clean news articles (skipped if absent)")
+    clean.add_argument("--json", action="store_true", help="print the report as JSON")
+    clean.set_defaults(func=_cmd_eval_clean)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

