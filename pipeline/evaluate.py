@@ -10,9 +10,8 @@ precision by confidence, cluster scores, misses and false positives.
 Method, following the span-level evaluation of PARC/Citron (Pareti 2016;
 Newell et al. 2018): spans are compared as sets of token positions in the
 raw text; a pair "overlaps" when their token F1 >= 0.5, and is "exact"
-when their normalised texts are equal (case, surrounding quotation marks and
-punctuation, a leading "that" ignored: the guidelines leave them out, PolNeAR
-keeps them). Predictions and gold are matched one to one within each
+when they hold the same word tokens (punctuation, quotation marks and a
+leading "that" ignored: the guidelines leave them out, PolNeAR keeps them). Predictions and gold are matched one to one within each
 document, greedily by score, which for these sparse score matrices equals
 the optimal assignment in all but pathological cases.
 """
@@ -158,7 +157,8 @@ def read_predictions(path: Path, docs_dir: Path | None) -> list[Item]:
                 if span is None:
                     roles[role] = Role(None)
                     continue
-                positions = (_positions(raw, [(span["raw_start"], span["raw_end"])])
+                pieces = [(p["raw_start"], p["raw_end"]) for p in span.get("parts") or []]
+                positions = (_positions(raw, pieces or [(span["raw_start"], span["raw_end"])])
                              if raw is not None else frozenset())
                 roles[role] = Role(span["text"], positions)
             items.append(Item(doc_id=doc_id, kind=claim.get("kind"),
@@ -181,10 +181,26 @@ def _overlap(a: Role, b: Role) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
+def _words(text: str | None) -> list[str]:
+    words = [w.casefold() for w in _TOKEN.findall(text or "")]
+    return words[1:] if words[:1] == ["that"] and len(words) > 1 else words
+
+
+def _without_leading_that(role: Role) -> frozenset:
+    """Token positions minus a leading complementizer 'that' (kept by PolNeAR, not by us)."""
+    if role.positions and _TOKEN.findall(role.text or "")[:1] in (["that"], ["That"]):
+        return role.positions - {min(role.positions)}
+    return role.positions
+
+
 def _exact(a: Role, b: Role) -> bool:
-    if normalise(a.text) != normalise(b.text) or not normalise(a.text):
-        return False
-    return not (a.positions and b.positions) or bool(a.positions & b.positions)
+    """Same words: the same token positions when offsets are known, else the same word list.
+
+    Punctuation, quotation marks and a leading "that" are ignored either way.
+    """
+    if a.positions and b.positions:
+        return _without_leading_that(a) == _without_leading_that(b)
+    return bool(_words(a.text)) and _words(a.text) == _words(b.text)
 
 
 def _match(gold: list[Item], pred: list[Item], score) -> list[tuple[int, int, float]]:

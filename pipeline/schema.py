@@ -71,8 +71,21 @@ class CueSpan(Span):
     lemma: str
 
 
+class Piece(Record):
+    """One piece of a discontinuous content."""
+
+    start: int
+    end: int
+    raw_start: int
+    raw_end: int
+
+
 class ContentSpan(Span):
-    pass
+    """The claim's words. A quotation interrupted by its cue ("“A,” he said. “B.”") has
+    several `parts`; `text` is then the pieces joined by one space and start/end
+    (raw_start/raw_end) are their outer bounds, as in PolNeAR."""
+
+    parts: list[Piece] = Field(default_factory=list)
 
 
 class EntityMention(Record):

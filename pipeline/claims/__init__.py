@@ -18,6 +18,7 @@ from pipeline.schema import (
     ContentSpan,
     CueSpan,
     EntityMention,
+    Piece,
     SourceSpan,
 )
 
@@ -53,8 +54,15 @@ def to_records(doc: Doc, cleaned: CleanedArticle) -> list[ClaimRecord]:
         cue = (CueSpan(**_span_fields(cleaned, *attribution.cue),
                        lemma=attribution.cue_lemma or "")
                if attribution.cue else None)
+        content = ContentSpan(**_span_fields(cleaned, start, end))
+        if len(attribution.parts) > 1:
+            pieces = [Piece(**{k: v for k, v in _span_fields(cleaned, a, b).items()
+                               if k != "text"}) for a, b in attribution.parts]
+            content = content.model_copy(update={
+                "text": " ".join(cleaned.text[a:b] for a, b in attribution.parts),
+                "parts": pieces})
         records.append(ClaimRecord(
             claim_id=claim_id(doc_id, attribution), doc_id=doc_id, kind=attribution.kind,
-            source=source, cue=cue, content=ContentSpan(**_span_fields(cleaned, start, end)),
+            source=source, cue=cue, content=content,
             confidence=attribution.confidence, entities=entities))
     return records

@@ -54,11 +54,14 @@ QUOTE_MARKS = "“”„«»\"'‘’`"
 class Attribution:
     """One attributed claim as character offsets into `doc.text`.
 
+    The content may be discontinuous (a quotation interrupted by its cue); its
+    pieces are `parts`, in order, and `content` is their outer bounds.
+
     `source_canonical`, `source_type`, `source_named` and `source_role` are
     filled by the speaker resolver (`speakers.py`).
     """
 
-    content: tuple[int, int]
+    parts: list[tuple[int, int]]  # the content, in one or more pieces ("“A,” he said. “B.”")
     source: tuple[int, int] | None
     cue: tuple[int, int] | None
     cue_lemma: str | None
@@ -71,6 +74,11 @@ class Attribution:
     source_named: bool = False
     source_role: str | None = None
     extra: dict = field(default_factory=dict)
+
+    @property
+    def content(self) -> tuple[int, int]:
+        """Outer bounds of the content."""
+        return self.parts[0][0], self.parts[-1][1]
 
 
 @dataclass(frozen=True)
@@ -197,6 +205,19 @@ def _cue_span(verb: Token) -> tuple[int, int]:
 
 # --- the extractor ---------------------------------------------------------------
 
+Parts = list[tuple[int, int]]
+HEARER_VERBS = {"tell", "ask", "inform", "notify", "advise", "remind", "assure", "reassure",
+                "urge", "thank", "persuade", "convince", "quote", "answer"}
+OBJECT_PREPS = {"on", "about", "for", "of", "against", "over", "to"}
+NOT_SPEAKERS = {"note", "update", "correction", "photo", "related", "watch", "read", "editor",
+                "source", "sources", "credit", "image", "video", "advertisement", "q", "a",
+                "tags", "share", "topics", "see", "also", "more", "listen", "subscribe"}
+DASH_LINE = re.compile(
+    r"^(?P<content>\s*[“”\"'‘].+?)\s*[―—–]\s*(?P<source>[A-Z][\w.'’-]*(?: [\w.'’-]+){0,5})"
+    r"[\s,]*$")
+COLON_LINE = re.compile(
+    r"^\s*[\"“]?(?P<source>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})(?P<cue>:)\s+(?P<content>\S.*)$")
+
 
 class AttributionExtractor:
     """Finds attributions in a parsed Doc; see the module docstring for the rules."""
@@ -211,7 +232,9 @@ class AttributionExtractor:
         sentences = list(doc.sents)
         for index, sent in enumerate(sentences):
             previous = sentences[index - 1] if index else None
-            found.extend(self._sentence(doc, sent, previous, quotes))
+            following = sentences[index + 1] if index + 1 < len(sentences) else None
+            found.extend(self._sentence(doc, sent, previous, following, quotes))
+        found.extend(self._line_patterns(doc, quotes))
         found = self._dedupe(found)
         found.extend(self._continuations(doc, sentences, found, quotes))
         found.sort(key=lambda a: (a.content[0], a.content[1]))
@@ -219,8 +242,8 @@ class AttributionExtractor:
 
         resolve_speakers(doc, found)
         doc._.attributions = found
-        doc.spans["attr_content"] = [s for a in found if (s := doc.char_span(
-            *a.content, alignment_mode="expand")) is not None]
+        doc.spans["attr_content"] = [s for a in found for part in a.parts if (
+            s := doc.char_span(*part, alignment_mode="expand")) is not None]
         doc.spans["attr_source"] = [s for a in found if a.source and (s := doc.char_span(
             *a.source, alignment_mode="expand")) is not None]
         doc.spans["attr_cue"] = [s for a in found if a.cue and (s := doc.char_span(
@@ -229,7 +252,7 @@ class AttributionExtractor:
 
     # -- per sentence
 
-    def _sentence(self, doc: Doc, sent: Span, previous: Span | None,
+    def _sentence(self, doc: Doc, sent: Span, previous: Span | None, following: Span | None,
                   quotes: QuoteIndex) -> list[Attribution]:
         found: list[Attribution] = []
         for token in sent:
@@ -240,12 +263,12 @@ class AttributionExtractor:
                                                and token.dep_ == "pobj"):
                 attribution = self._prepositional(doc, sent, token, quotes)
             elif lemma in self.lexicon.verbs and token.pos_ in {"VERB", "AUX"}:
-                attribution = self._verbal(doc, sent, previous, token, quotes)
+                attribution = self._verbal(doc, sent, previous, following, token, quotes)
             elif token.lower_ in self.lexicon.adjectives and token.dep_ == "acomp":
                 attribution = self._adjectival(doc, sent, token, quotes)
             elif token.lower_ in {"citing", "quoting"} and token.dep_ in {"advcl", "xcomp",
                                                                           "prep", "acl"}:
-                attribution = self._verbal(doc, sent, previous, token, quotes)
+                attribution = self._verbal(doc, sent, previous, following, token, quotes)
             else:
                 attribution = None
             if attribution is not None:
@@ -255,15 +278,27 @@ class AttributionExtractor:
             found.append(nominal)
         return found
 
-    def _finish(self, doc: Doc, content: tuple[int, int], source: tuple[int, int] | None,
+    def _finish(self, doc: Doc, parts: Parts, source: tuple[int, int] | None,
                 source_head: int | None, cue: tuple[int, int] | None, cue_lemma: str | None,
                 weight: float, pattern: str, quotes: QuoteIndex) -> Attribution | None:
-        start, end = _trim(doc, *content)
-        if end - start < self.min_content_chars:
+        trimmed = []
+        for start, end in sorted(parts):
+            start, end = _trim(doc, start, end)
+            if end > start:
+                if trimmed and start <= trimmed[-1][1]:
+                    trimmed[-1] = (trimmed[-1][0], max(end, trimmed[-1][1]))
+                else:
+                    trimmed.append((start, end))
+        if sum(end - start for start, end in trimmed) < self.min_content_chars:
             return None
-        if source and source[0] < end and start < source[1]:
-            return None  # the source cannot lie inside its own content
-        fraction = quotes.quoted_fraction(start, end, doc.text)
+        for start, end in trimmed:
+            if source and source[0] < end and start < source[1]:
+                return None  # the source cannot lie inside its own content
+            if cue and cue[0] < end and start < cue[1]:
+                return None
+        total = sum(end - start for start, end in trimmed)
+        fraction = sum(quotes.quoted_fraction(start, end, doc.text) * (end - start)
+                       for start, end in trimmed) / total
         kind = "direct" if fraction >= 0.98 else "mixed" if fraction > 0.0 else "indirect"
         confidence = weight
         if kind == "direct":
@@ -276,19 +311,19 @@ class AttributionExtractor:
                 confidence -= 0.05
         else:
             confidence -= 0.2
-        if end - start < 25:
+        if total < 25:
             confidence -= 0.1
-        return Attribution(content=(start, end), source=source, cue=cue, cue_lemma=cue_lemma,
+        return Attribution(parts=trimmed, source=source, cue=cue, cue_lemma=cue_lemma,
                            kind=kind, confidence=round(min(0.99, max(0.05, confidence)), 3),
                            pattern=pattern, source_head=source_head)
 
-    def _verbal(self, doc: Doc, sent: Span, previous: Span | None, verb: Token,
-                quotes: QuoteIndex) -> Attribution | None:
+    def _verbal(self, doc: Doc, sent: Span, previous: Span | None, following: Span | None,
+                verb: Token, quotes: QuoteIndex) -> Attribution | None:
         lemma = verb.lemma_.lower()
         verb_class, weight = self.lexicon.verbs.get(lemma, ("speech", 0.6))
-        subject = _subject_of(verb)
         if verb_class == "intention":
             return None  # plans and wishes assert nothing (ANNOTATION_GUIDELINES.md)
+        subject = _subject_of(verb)
         if verb.dep_ == "auxpass" or (subject is not None and subject.dep_ == "nsubjpass"
                                       and lemma not in {"convince", "persuade"}):
             return None  # passives: "was announced as" has no source; "This was reported
@@ -298,66 +333,117 @@ class AttributionExtractor:
         if (subject.lower_ in ANAPHORS and subject.dep_ == "nsubj"
                 and lemma in {"show", "indicate", "mean", "suggest", "find", "demonstrate"}):
             return None  # "this indicates ...": the article's own inference
+        if quotes.is_quoted(subject.idx) and not quotes.is_quoted(verb.idx):
+            return None  # a quoted phrase is what was said, not who said it
         source_start, source_end, source_head = _source_span(subject)
         cue = _cue_span(verb)
-        content = self._verb_content(doc, sent, previous, verb, verb_class, quotes, subject)
+        content = self._verb_content(doc, sent, following, verb, verb_class, quotes, subject)
         if content is None:
             return None
-        pattern, span = content
-        return self._finish(doc, span, (source_start, source_end), source_head, cue, lemma,
+        pattern, parts, cue_end = content
+        if cue_end is not None:
+            cue = (cue[0], max(cue[1], cue_end))
+        if pattern in {"object", "prep-object"}:
+            weight *= 0.8
+        return self._finish(doc, parts, (source_start, source_end), source_head, cue, lemma,
                             weight, pattern, quotes)
 
-    def _verb_content(self, doc: Doc, sent: Span, previous: Span | None, verb: Token,
-                      verb_class: str, quotes: QuoteIndex,
-                      subject: Token) -> tuple[str, tuple[int, int]] | None:
+    def _following_quotes(self, doc: Doc, offset: int, quotes: QuoteIndex,
+                          allow_paragraph: bool = False) -> Parts:
+        """Quotations that continue right after `offset` in the same paragraph."""
+        parts: Parts = []
+        text = doc.text
+        while True:
+            position = offset
+            while position < len(text) and text[position] in " \t\xa0":
+                position += 1
+            if allow_paragraph and not parts:
+                while position < len(text) and text[position].isspace():
+                    position += 1
+            quote = quotes.span_at(position) if position < len(text) else None
+            if quote is None or quote.start != position:
+                return parts
+            parts.append((quote.start, quote.end))
+            offset = quote.end
+
+    def _extend_to_quotes(self, parts: Parts, quotes: QuoteIndex,
+                          keep_out: list[tuple[int, int]]) -> Parts:
+        """Stretch parts to the whole quotation they open or close (quotes run over sentences)."""
+        extended = []
+        for start, end in parts:
+            for quote in quotes.overlapping(start, end):
+                new_start, new_end = min(start, quote.start), max(end, quote.end)
+                if any(a < new_end and new_start < b for a, b in keep_out):
+                    continue
+                start, end = new_start, new_end
+            extended.append((start, end))
+        return extended
+
+    def _verb_content(self, doc: Doc, sent: Span, following: Span | None, verb: Token,
+                      verb_class: str, quotes: QuoteIndex, subject: Token
+                      ) -> tuple[str, Parts, int | None] | None:
+        """(pattern, content parts, end of a preposition that joins the cue) or None."""
+        lemma = verb.lemma_.lower()
+        subject_span = (subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge))
+        keep_out = [subject_span, (verb.idx, verb.idx + len(verb))]
         # 1. a clausal complement: "X said (that) ...", "“...,” X noted."
         for child in verb.children:
-            if child.dep_ in CONTENT_DEPS or (child.dep_ == "xcomp" and verb.lemma_ in {
+            if child.dep_ in CONTENT_DEPS or (child.dep_ == "xcomp" and lemma in {
                     "say", "claim", "promise", "vow", "pledge", "threaten", "expect"}):
-                if child.i < verb.i:
-                    # content precedes the cue: extend it to whole quotations it touches
-                    start, end = _subtree_span(child)
-                    for quote in quotes.overlapping(start, end):
-                        start, end = min(start, quote.start), max(end, quote.end)
-                    return "ccomp-before", (start, min(end, subject.left_edge.idx))
                 start, end = _subtree_span(child)
-                return "ccomp", (start, end)
+                parts = self._extend_to_quotes([(start, end)], quotes, keep_out)
+                if child.i < verb.i:
+                    parts = [(a, min(b, subject_span[0]) if a < subject_span[0] else b)
+                             for a, b in parts]
+                    parts += self._following_quotes(doc, sent.end_char, quotes)
+                    return "ccomp-before", parts, None
+                return "ccomp", parts, None
         # 2. the cue interrupts its content: "Special attention, Gerasimov said, was ..."
         if verb.dep_ == "parataxis" and verb.head.i != verb.i:
-            cue_first, cue_last = verb.left_edge, verb.right_edge
             start, end = _subtree_span(verb.head)
-            before = (start, cue_first.idx)
-            after = (cue_last.idx + len(cue_last), end)
-            # the content is discontinuous around the cue; keep its longer side
-            longer = max(before, after, key=lambda span: span[1] - span[0])
-            return "parataxis", longer
-        # 3. a quotation next to the cue in the same sentence (or just before it)
+            before = (start, min(verb.left_edge.idx, subject_span[0]))
+            after = (verb.right_edge.idx + len(verb.right_edge), end)
+            parts = [p for p in (before, after) if p[1] > p[0]]
+            return "parataxis", self._extend_to_quotes(parts, quotes, keep_out), None
+        # 3. quotations next to the cue in the sentence: “A,” she said, “B.” / She said: “A”
         touching = [q for q in quotes.overlapping(sent.start_char, sent.end_char)
-                    if not (q.start <= verb.idx < q.end)]
+                    if not (q.start <= verb.idx < q.end)
+                    and not (q.start <= subject.idx < q.end)]
         if touching:
-            start = min(q.start for q in touching)
-            end = max(q.end for q in touching)
-            if not (start <= subject.idx < end):
-                return "quote", (start, end)
-        if previous is not None and sent.start_char - 3 <= sent.start_char:
-            tail = doc.text[previous.start_char:sent.start_char].rstrip()
-            head_words = [t for t in sent if not t.is_punct]
-            if tail and tail[-1] in "”\"»'" and len(head_words) <= 6:
-                quote = quotes.span_at(len(tail) + previous.start_char - 1)
-                if quote is not None:
-                    return "quote-before", (quote.start, quote.end)
-        # 4. a reported object: "Bloomberg reported on ...", "ruled out the possibility"
-        lemma = verb.lemma_.lower()
+            parts = [(q.start, q.end) for q in touching]
+            if touching[-1].end <= verb.idx:
+                parts += self._following_quotes(doc, sent.end_char, quotes)
+            return "quote", parts, None
+        # 4. "X said." / "X said:" followed by the quotation
+        trailing = doc.text[verb.right_edge.idx + len(verb.right_edge):sent.end_char].strip()
+        if trailing in {"", ".", ":", ","} and verb_class != "belief":
+            parts = self._following_quotes(doc, sent.end_char, quotes,
+                                           allow_paragraph=trailing == ":")
+            if parts:
+                return "quote-after", parts, None
+        # 5. a reported object: "Bloomberg reported on ...", "ruled out the possibility"
         documentary = subject.lemma_.lower() in DOCUMENT_NOUNS
-        if (verb_class == "report" or (verb_class == "evidence" and documentary)
-                or lemma in REPORTED_OBJECT_LEMMAS):
-            for child in verb.children:
-                if child.dep_ == "dobj" and child.i > verb.i:
-                    return "object", _subtree_span(child)
-                if child.dep_ == "prep" and child.lower_ in {"on", "about"}:
-                    objects = [g for g in child.children if g.dep_ == "pobj"]
-                    if objects:
-                        return "object", _subtree_span(objects[0])
+        if verb_class == "belief" or (verb_class == "evidence" and not documentary):
+            return None
+        if lemma in HEARER_VERBS:
+            hearer = next((c for c in verb.children if c.dep_ in {"dobj", "dative"}), None)
+            clause = next((c for c in verb.children if c.dep_ in {"xcomp", "ccomp"}), None)
+            if hearer is not None and clause is not None and hearer.i < clause.i:
+                return "object", [(hearer.idx, _subtree_span(clause)[1])], None
+            return None
+        for child in verb.children:
+            if child.dep_ == "dobj" and child.i > verb.i:
+                end = _subtree_span(child)[1]
+                complement = next((c for c in verb.children if c.dep_ in {"oprd", "xcomp"}
+                                   and c.i > child.i), None)
+                if complement is not None:
+                    end = _subtree_span(complement)[1]
+                return "object", [(child.idx, end)], None
+            if child.dep_ == "prep" and child.lower_ in OBJECT_PREPS and child.i > verb.i:
+                objects = [g for g in child.children if g.dep_ in {"pobj", "pcomp"}]
+                if objects:
+                    return ("prep-object", [_subtree_span(objects[0])],
+                            child.idx + len(child))
         return None
 
     def _prepositional(self, doc: Doc, sent: Span, token: Token,
@@ -365,15 +451,13 @@ class AttributionExtractor:
         """'According to X, ...', 'in the opinion of X', 'X, according to Y'."""
         if token.lower_ == "according":
             to = next((c for c in token.children if c.lower_ == "to"), None)
-            phrase_head = token
-            source_tok = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
             if to is None and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
                 to = doc[token.i + 1]
-                source_tok = next((c for c in to.children if c.dep_ == "pobj"), None)
+            source_tok = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+            phrase_head = token
             cue = (token.idx, to.idx + len(to)) if to is not None else None
             phrase = "according to"
         else:
-            # "in the opinion of X": token is opinion/view/words under "in"
             prep = token.head
             of = next((c for c in token.children if c.lower_ == "of"), None)
             if prep.lower_ != "in" or of is None:
@@ -386,17 +470,15 @@ class AttributionExtractor:
             return None
         weight = self.lexicon.prep_phrases.get(phrase, 0.8)
         source_start, source_end, source_head = _source_span(source_tok)
-        skip = {t.i for t in phrase_head.subtree}
-        root = sent.root
-        tokens = [t for t in sent if t.i not in skip]
-        if not tokens:
+        phrase_tokens = list(phrase_head.subtree)
+        phrase_start = phrase_tokens[0].idx
+        phrase_end = phrase_tokens[-1].idx + len(phrase_tokens[-1])
+        # the rest of the sentence, on both sides of the phrase
+        parts = [(sent.start_char, phrase_start), (phrase_end, sent.end_char)]
+        parts = [p for p in parts if doc.text[p[0]:p[1]].strip(TRIM + ".")]
+        if not parts:
             return None
-        if phrase_head.head.i != root.i and phrase_head.head.dep_ not in {"ROOT"}:
-            # "X, according to Y": attached to a noun or clause inside the sentence
-            pass
-        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-        # a phrase in the middle cuts nothing out of the content's extent; report the rest
-        return self._finish(doc, (start, end), (source_start, source_end), source_head, cue,
+        return self._finish(doc, parts, (source_start, source_end), source_head, cue,
                             phrase, weight, "according", quotes)
 
     def _adjectival(self, doc: Doc, sent: Span, adjective: Token,
@@ -413,8 +495,9 @@ class AttributionExtractor:
         source_start, source_end, source_head = _source_span(subject)
         cue = (copula.idx, adjective.idx + len(adjective))
         weight = self.lexicon.adjectives[adjective.lower_]
-        return self._finish(doc, _subtree_span(clause), (source_start, source_end), source_head,
-                            cue, f"be {adjective.lower_}", weight, "adjective", quotes)
+        return self._finish(doc, [_subtree_span(clause)], (source_start, source_end),
+                            source_head, cue, f"be {adjective.lower_}", weight, "adjective",
+                            quotes)
 
     def _anaphoric(self, doc: Doc, sent: Span, previous: Span | None,
                    quotes: QuoteIndex) -> Attribution | None:
@@ -447,9 +530,53 @@ class AttributionExtractor:
         if source_tok is None or cue is None:
             return None
         source_start, source_end, source_head = _source_span(source_tok)
-        return self._finish(doc, (previous.start_char, previous.end_char),
+        return self._finish(doc, [(previous.start_char, previous.end_char)],
                             (source_start, source_end), source_head, cue, lemma, 0.8,
                             "anaphoric", quotes)
+
+    # -- line patterns
+
+    def _line_patterns(self, doc: Doc, quotes: QuoteIndex) -> list[Attribution]:
+        """Vox-pop and transcript lines: '“...” ― Name' and 'NAME: words' / 'Pence: ...'."""
+        found: list[Attribution] = []
+        offset = 0
+        for line in doc.text.splitlines(keepends=True):
+            body = line.rstrip("\r\n")
+            dash = DASH_LINE.match(body)
+            colon = COLON_LINE.match(body) if dash is None else None
+            if dash is not None:
+                source = (offset + dash.start("source"), offset + dash.end("source"))
+                cue_start = offset + dash.end("content")
+                cue_text = doc.text[cue_start:source[0]]
+                cue = (cue_start + len(cue_text) - len(cue_text.lstrip()),
+                       cue_start + len(cue_text.rstrip()))
+                content = (offset + dash.start("content"), offset + dash.end("content"))
+                attribution = self._line_attribution(doc, source, cue, content, "―", quotes)
+                if attribution is not None:
+                    found.append(attribution)
+            elif colon is not None and colon.group("source").split()[0].lower().strip(
+                    "\"“") not in NOT_SPEAKERS:
+                source = (offset + colon.start("source"), offset + colon.end("source"))
+                cue = (offset + colon.start("cue"), offset + colon.end("cue"))
+                content = (offset + colon.start("content"), offset + colon.end("content"))
+                attribution = self._line_attribution(doc, source, cue, content, ":", quotes)
+                if attribution is not None:
+                    found.append(attribution)
+            offset += len(line)
+        return found
+
+    def _line_attribution(self, doc: Doc, source: tuple[int, int], cue: tuple[int, int],
+                          content: tuple[int, int], lemma: str,
+                          quotes: QuoteIndex) -> Attribution | None:
+        span = doc.char_span(*source, alignment_mode="expand")
+        if span is None or not any(t.pos_ in {"PROPN", "NOUN"} for t in span):
+            return None
+        if lemma == ":" and not (span.root.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}
+                                 or span.text.isupper()
+                                 or span.root.lemma_.lower() in DOCUMENT_NOUNS):
+            return None
+        return self._finish(doc, [content], source, span.root.i, cue, lemma, 0.7,
+                            "line", quotes)
 
     # -- across sentences
 
@@ -457,7 +584,7 @@ class AttributionExtractor:
                        quotes: QuoteIndex) -> list[Attribution]:
         """Claims with no cue of their own that continue the previous speaker."""
         extra: list[Attribution] = []
-        covered = [a.content for a in found]
+        covered = [part for a in found for part in a.parts]
 
         def is_covered(start: int, end: int) -> bool:
             return any(s < end and start < e for s, e in covered)
@@ -475,11 +602,11 @@ class AttributionExtractor:
                 continue
             text = sent.text.strip()
             opener = ORDINAL_OPENERS.match(text)
-            last_text = doc.text[last.source[0] - 40 if last.source[0] >= 40 else 0:
-                                 last.content[1]]
+            last_start = max(0, (last.source or last.content)[0] - 40)
+            last_text = doc.text[last_start:last.content[1]]
             if opener and ORDINAL_OPENERS.search(last_text.split("\n")[-1].strip() or "x"):
                 start = sent.start_char + opener.end()
-                attribution = self._finish(doc, (start, sent.end_char), last.source,
+                attribution = self._finish(doc, [(start, sent.end_char)], last.source,
                                            last.source_head, None, None, 0.55, "numbered-point",
                                            quotes)
             else:
@@ -489,32 +616,35 @@ class AttributionExtractor:
                     "\n", "")
                 if quote is None or not starts_paragraph or quote.end < sent.end_char - 2:
                     continue
-                attribution = self._finish(doc, (quote.start, quote.end), last.source,
+                attribution = self._finish(doc, [(quote.start, quote.end)], last.source,
                                            last.source_head, None, None, 0.5, "floating-quote",
                                            quotes)
             if attribution is not None:
                 attribution.extra["continues"] = last.cue_lemma
                 extra.append(attribution)
-                covered.append(attribution.content)
+                covered.extend(attribution.parts)
                 by_position.append(attribution)
                 by_position.sort(key=lambda a: a.content[0])
         return extra
 
     @staticmethod
     def _dedupe(found: list[Attribution]) -> list[Attribution]:
-        """One attribution per content span: the most confident cue wins."""
-        best: dict[tuple[int, int], Attribution] = {}
+        """One attribution per content: the most confident cue wins; nested repeats go."""
+        best: dict[tuple, Attribution] = {}
         for attribution in found:
-            kept = best.get(attribution.content)
+            key = tuple(attribution.parts)
+            kept = best.get(key)
             if kept is None or attribution.confidence > kept.confidence:
-                best[attribution.content] = attribution
+                best[key] = attribution
         result = sorted(best.values(), key=lambda a: (a.content[0], -a.content[1]))
-        # drop an attribution whose content lies inside another's content with the same cue
         final: list[Attribution] = []
         for attribution in result:
-            nested = any(other is not attribution and other.cue == attribution.cue
+            nested = any(other is not attribution and (other.cue == attribution.cue
+                                                       or other.source == attribution.source)
                          and other.content[0] <= attribution.content[0]
-                         and attribution.content[1] <= other.content[1] for other in result)
+                         and attribution.content[1] <= other.content[1]
+                         and other.confidence >= attribution.confidence
+                         for other in result)
             if not nested:
                 final.append(attribution)
         return final
