@@ -25,7 +25,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests bench
 
 eval: $(STAMP)
-	$(BIN)/python -m pipeline.make_eval --corpus corpus --gold annotations --polnear $(POLNEAR_DEV)
+	$(BIN)/claims eval-suite --polnear $(POLNEAR_DEV)
+	$(BIN)/claims eval-clean --polnear $(POLNEAR_DEV)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_pipeline.py

@@ -3,6 +3,7 @@
   claims run INPUT... -o OUT_DIR   process articles into JSONL outputs
   claims schema                    JSON Schema of every output record
   claims eval ...                  score claims against gold annotations
+  claims eval-suite                run and score the corpus and PolNeAR dev (make eval)
   claims eval-clean ...            score the cleaning stage against gold bodies
 """
 
@@ -46,6 +47,21 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         print(format_report(report, misses=args.show_errors))
+    return 0
+
+
+def _cmd_eval_suite(args: argparse.Namespace) -> int:
+    from pipeline.evaluate import run_suite
+
+    polnear = Path(args.polnear) if args.polnear and Path(args.polnear).is_dir() else None
+    reports, table = run_suite(Path(args.corpus), Path(args.annotations), polnear,
+                               Path(args.output), workers=args.workers)
+    if args.json:
+        print(json.dumps({k: {m: v for m, v in r.items()
+                              if m not in {"misses", "false_positives"}}
+                          for k, r in reports.items()}, indent=2))
+    else:
+        print(table)
     return 0
 
 
@@ -113,6 +129,19 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--show-errors", type=int, default=0, metavar="N",
                           help="list up to N misses and false positives")
     evaluate.set_defaults(func=_cmd_eval)
+
+    suite = commands.add_parser(
+        "eval-suite", help="run the pipeline on the corpus and PolNeAR dev and score both",
+        description="What `make eval` runs: the pipeline over corpus/ (scored against "
+                    "annotations/) and, when the directory exists, over PolNeAR dev (scored "
+                    "against its gold.jsonl); prints one table.")
+    suite.add_argument("--corpus", default="corpus")
+    suite.add_argument("--annotations", default="annotations")
+    suite.add_argument("--polnear", default="../shared/eval/polnear/dev")
+    suite.add_argument("-o", "--output", default="outputs/eval", help="where the runs go")
+    suite.add_argument("--workers", type=int, default=1)
+    suite.add_argument("--json", action="store_true")
+    suite.set_defaults(func=_cmd_eval_suite)
 
     clean = commands.add_parser(
         "eval-clean", help="score the cleaning stage against gold bodies and metadata",

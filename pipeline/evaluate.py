@@ -11,9 +11,10 @@ Method, following the span-level evaluation of PARC/Citron (Pareti 2016;
 Newell et al. 2018): spans are compared as sets of token positions in the
 raw text; a pair "overlaps" when their token F1 >= 0.5, and is "exact"
 when they hold the same word tokens (punctuation, quotation marks and a
-leading "that" ignored: the guidelines leave them out, PolNeAR keeps them). Predictions and gold are matched one to one within each
-document, greedily by score, which for these sparse score matrices equals
-the optimal assignment in all but pathological cases.
+leading "that" ignored: the guidelines leave them out, PolNeAR keeps them).
+Predictions and gold are matched one to one within each document, greedily
+by score, which for these sparse score matrices equals the optimal
+assignment in all but pathological cases.
 """
 
 from __future__ import annotations
@@ -256,6 +257,7 @@ def evaluate(gold: list[Item], pred: list[Item]) -> dict:
     matched_content: dict[int, Item] = {}  # id(pred) -> gold
     misses: list[dict] = []
     false_positives: list[dict] = []
+    wrong_source: list[dict] = []
     counts: dict[str, Counter] = defaultdict(Counter)
     kind_hits: Counter = Counter()
     kind_totals: Counter = Counter(g.kind for g in gold)
@@ -288,6 +290,12 @@ def evaluate(gold: list[Item], pred: list[Item]) -> dict:
                         canonical_right += canonical_agrees(g, p)
                     if source_ok:
                         triple_hits += 1
+                    else:
+                        wrong_source.append({"doc_id": doc_id, "content": g.content.text,
+                                             "gold_source": g.source.text,
+                                             "gold_canonical": g.canonical,
+                                             "source": p.source.text,
+                                             "canonical": p.canonical})
                 misses.extend({"doc_id": doc_id, "source": g.source.text, "cue": g.cue.text,
                                "content": g.content.text, "kind": g.kind}
                               for i, g in enumerate(g_role) if i not in matched_gold)
@@ -312,6 +320,7 @@ def evaluate(gold: list[Item], pred: list[Item]) -> dict:
                                          4) if half else 0.0
     report["misses"] = misses
     report["false_positives"] = false_positives
+    report["wrong_source"] = wrong_source
     return report
 
 
@@ -436,4 +445,30 @@ def format_report(report: dict, misses: int = 0) -> str:
         text += "\n\nfalse positives:\n" + "\n".join(
             f"  [{p['doc_id']}] {p['source']!r} / {p['cue']!r} :: {str(p['content'])[:120]!r}"
             for p in report["false_positives"][:misses])
+        text += "\n\nright content, wrong source:\n" + "\n".join(
+            f"  [{w['doc_id']}] gold {w['gold_source']!r} ({w['gold_canonical']}) vs "
+            f"{w['source']!r} ({w['canonical']}) :: {str(w['content'])[:80]!r}"
+            for w in report["wrong_source"][:misses])
     return text
+
+
+def run_suite(corpus: Path, annotations: Path, polnear: Path | None, out_root: Path,
+              workers: int = 1) -> tuple[dict, str]:
+    """Run the pipeline on the corpus (and PolNeAR dev when present), score both, one table."""
+    from pipeline.runner import RunSettings, run
+
+    settings = RunSettings(workers=workers, progress=False)
+    reports: dict[str, dict] = {}
+    rows: list[tuple[str, str]] = []
+    run(sorted(str(p) for p in corpus.glob("*.txt")), out_root / "corpus", settings)
+    reports["corpus"] = evaluate_files(annotations / "attributions.jsonl",
+                                       out_root / "corpus" / "claims.jsonl", corpus,
+                                       clusters=annotations / "clusters.jsonl")
+    rows += summary_rows("corpus", reports["corpus"])
+    if polnear is not None and (polnear / "gold.jsonl").exists():
+        run(sorted(str(p) for p in polnear.glob("*.txt")), out_root / "polnear-dev", settings)
+        reports["polnear-dev"] = evaluate_files(polnear / "gold.jsonl",
+                                                out_root / "polnear-dev" / "claims.jsonl",
+                                                polnear)
+        rows += summary_rows("polnear-dev", reports["polnear-dev"])
+    return reports, format_table(rows)

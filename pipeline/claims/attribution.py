@@ -35,7 +35,14 @@ from pipeline.claims.quotes import QuoteIndex
 SOURCE_DEPS = {"nsubj", "nsubjpass"}
 CONTENT_DEPS = {"ccomp"}
 DOCUMENT_NOUNS = {"poll", "survey", "study", "report", "document", "data", "analysis",
-                  "research", "review", "audit", "investigation", "census", "statement"}
+                  "research", "review", "audit", "investigation", "census", "statement",
+                  "video", "footage", "record", "records", "evidence", "result", "figure",
+                  "number", "estimate", "filing", "model", "memo", "letter"}
+# objects that name an attitude, not a proposition: "expressed concern", "voiced theses"
+NON_PROPOSITIONS = {"intention", "desire", "concern", "hope", "support", "readiness",
+                    "willingness", "interest", "thesis", "gratitude", "condolence", "regret",
+                    "solidarity", "wish", "thanks", "appreciation", "sympathy", "opposition"}
+ATTITUDE_VERBS = {"express", "voice", "raise", "signal"}
 REPORTED_OBJECT_LEMMAS = {"rule", "deny", "confirm", "announce", "reveal", "cite", "predict",
                           "disclose", "reject", "dismiss"}
 PRONOUNS = {"he", "she", "they", "it", "him", "her", "them", "i", "we", "you"}
@@ -208,7 +215,9 @@ def _cue_span(verb: Token) -> tuple[int, int]:
 Parts = list[tuple[int, int]]
 HEARER_VERBS = {"tell", "ask", "inform", "notify", "advise", "remind", "assure", "reassure",
                 "urge", "thank", "persuade", "convince", "quote", "answer"}
-OBJECT_PREPS = {"on", "about", "for", "of", "against", "over", "to"}
+OBJECT_PREPS = {"on", "about", "for", "of", "against", "over"}
+DETERMINERS_SOURCE = {"the", "a", "an", "this", "that", "these", "those", "my", "our", "his", "her",
+                      "their", "its"}
 NOT_SPEAKERS = {"note", "update", "correction", "photo", "related", "watch", "read", "editor",
                 "source", "sources", "credit", "image", "video", "advertisement", "q", "a",
                 "tags", "share", "topics", "see", "also", "more", "listen", "subscribe"}
@@ -333,6 +342,9 @@ class AttributionExtractor:
         if (subject.lower_ in ANAPHORS and subject.dep_ == "nsubj"
                 and lemma in {"show", "indicate", "mean", "suggest", "find", "demonstrate"}):
             return None  # "this indicates ...": the article's own inference
+        if (verb_class == "evidence" and subject.lemma_.lower() not in DOCUMENT_NOUNS
+                and subject.ent_type_ != "PERSON" and subject.lower_ not in PRONOUNS):
+            return None  # "the intervention demonstrated ...": the article's own reading
         if quotes.is_quoted(subject.idx) and not quotes.is_quoted(verb.idx):
             return None  # a quoted phrase is what was said, not who said it
         source_start, source_end, source_head = _source_span(subject)
@@ -391,6 +403,15 @@ class AttributionExtractor:
             if child.dep_ in CONTENT_DEPS or (child.dep_ == "xcomp" and lemma in {
                     "say", "claim", "promise", "vow", "pledge", "threaten", "expect"}):
                 start, end = _subtree_span(child)
+                # "X said A and cited B": a second cue verb joined to the content is its own claim
+                for conj in child.children:
+                    if (conj.dep_ == "conj" and conj.i > child.i and conj.pos_ == "VERB"
+                            and conj.lemma_.lower() in self.lexicon.verbs
+                            and not any(c.dep_ in SOURCE_DEPS for c in conj.children)):
+                        cut = conj.left_edge
+                        if cut.i > 0 and doc[cut.i - 1].dep_ == "cc":
+                            cut = doc[cut.i - 1]
+                        end = min(end, cut.idx)
                 parts = self._extend_to_quotes([(start, end)], quotes, keep_out)
                 if child.i < verb.i:
                     parts = [(a, min(b, subject_span[0]) if a < subject_span[0] else b)
@@ -422,8 +443,7 @@ class AttributionExtractor:
             if parts:
                 return "quote-after", parts, None
         # 5. a reported object: "Bloomberg reported on ...", "ruled out the possibility"
-        documentary = subject.lemma_.lower() in DOCUMENT_NOUNS
-        if verb_class == "belief" or (verb_class == "evidence" and not documentary):
+        if verb_class == "belief" or any(c.dep_ == "neg" for c in verb.children):
             return None
         if lemma in HEARER_VERBS:
             hearer = next((c for c in verb.children if c.dep_ in {"dobj", "dative"}), None)
@@ -433,9 +453,12 @@ class AttributionExtractor:
             return None
         for child in verb.children:
             if child.dep_ == "dobj" and child.i > verb.i:
+                if lemma in ATTITUDE_VERBS or child.lemma_.lower() in NON_PROPOSITIONS:
+                    return None
                 end = _subtree_span(child)[1]
-                complement = next((c for c in verb.children if c.dep_ in {"oprd", "xcomp"}
-                                   and c.i > child.i), None)
+                complement = next((c for c in verb.children if (
+                    c.dep_ in {"oprd", "xcomp"} or (c.dep_ == "prep" and c.lower_ == "as"))
+                    and c.i > child.i), None)
                 if complement is not None:
                     end = _subtree_span(complement)[1]
                 return "object", [(child.idx, end)], None
@@ -473,8 +496,15 @@ class AttributionExtractor:
         phrase_tokens = list(phrase_head.subtree)
         phrase_start = phrase_tokens[0].idx
         phrase_end = phrase_tokens[-1].idx + len(phrase_tokens[-1])
-        # the rest of the sentence, on both sides of the phrase
-        parts = [(sent.start_char, phrase_start), (phrase_end, sent.end_char)]
+        # the clause the phrase modifies: the sentence, or an embedded clause
+        # ("the CSTO did not condemn Turkey when it shot down ... – according to Russia –")
+        scope_start, scope_end = sent.start_char, sent.end_char
+        clause = phrase_head.head
+        if (clause.i != sent.root.i and clause.pos_ in {"VERB", "AUX"}
+                and clause.dep_ in {"advcl", "relcl", "ccomp", "conj"}):
+            scope_start, scope_end = _subtree_span(clause)
+        # the rest of that clause, on both sides of the phrase
+        parts = [(scope_start, phrase_start), (phrase_end, scope_end)]
         parts = [p for p in parts if doc.text[p[0]:p[1]].strip(TRIM + ".")]
         if not parts:
             return None
@@ -505,7 +535,7 @@ class AttributionExtractor:
         if previous is None:
             return None
         words = [t for t in sent if not t.is_punct]
-        if not words or words[0].lower_ not in ANAPHORS or len(words) > 14:
+        if not words or words[0].lower_ not in ANAPHORS or len(words) > 30:
             return None
         root = sent.root
         source_tok = None
@@ -517,7 +547,7 @@ class AttributionExtractor:
                 of = next((c for c in attr.children if c.lower_ == "of"), None)
                 if of is not None:
                     source_tok = next((c for c in of.children if c.dep_ == "pobj"), None)
-                    cue = (root.idx, of.idx + len(of))
+                    cue = (words[0].idx, of.idx + len(of))
                     lemma = f"the {attr.lemma_.lower()} of"
         elif root.lemma_.lower() in self.lexicon.verbs:
             agent = _agent_of(root)
@@ -571,6 +601,8 @@ class AttributionExtractor:
         span = doc.char_span(*source, alignment_mode="expand")
         if span is None or not any(t.pos_ in {"PROPN", "NOUN"} for t in span):
             return None
+        if lemma == ":" and any(t.tag_ == "POS" or t.lower_ in DETERMINERS_SOURCE for t in span):
+            return None  # "The Kremlin's New Army: ..." is a title, not a speaker
         if lemma == ":" and not (span.root.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}
                                  or span.text.isupper()
                                  or span.root.lemma_.lower() in DOCUMENT_NOUNS):

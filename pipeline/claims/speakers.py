@@ -73,11 +73,20 @@ class Mention:
     name: str
     label: str
     context: set[str]  # content words of the phrase that introduces it
+    subject: bool = False  # part of its clause's subject (more salient, Lappin & Leass 1994)
 
 
 def _clean_name(text: str) -> str:
     text = re.sub(r"[’']s$", "", text.strip())
     return re.sub(r"\s+", " ", text).strip(" ,.;:()[]\"“”")
+
+
+def _in_subject(token) -> bool:
+    """Whether a token belongs to the subject of its clause ("the Government of Kazakhstan")."""
+    while token.dep_ in {"pobj", "prep", "compound", "poss", "appos", "amod", "conj"} \
+            and token.head.i != token.i:
+        token = token.head
+    return token.dep_ in {"nsubj", "nsubjpass"}
 
 
 def find_acronyms(text: str) -> dict[str, str]:
@@ -111,7 +120,8 @@ class SpeakerResolver:
             name = _clean_name(ent.text)
             if not name:
                 continue
-            mention = Mention(ent.start_char, ent.end_char, name, ent.label_, self._context(ent))
+            mention = Mention(ent.start_char, ent.end_char, name, ent.label_, self._context(ent),
+                              _in_subject(ent.root))
             if ent.label_ == "PERSON":
                 self.people.append(mention)
             elif ent.label_ in ORG_LABELS:
@@ -187,6 +197,17 @@ class SpeakerResolver:
         # 2. a name inside the source
         entities = [e for e in doc.ents if e.start_char >= start and e.end_char <= end]
         people = [e for e in entities if e.label_ == "PERSON"]
+        determiner = words[0].lower_ if words else ""
+        head_lemma = head.lemma_.lower()
+        if (not people and determiner == "the" and head.tag_ in {"NN", "NNP"}
+                and head_lemma in _person_roles() and not head.ent_type_):
+            # "the head of the Russian General Staff": a person described by a role
+            person = self._described_person(span)
+            if person is not None:
+                attribution.source_canonical = person
+                attribution.source_type = "PERSON"
+                attribution.source_role = _clean_name(text)
+                return
         if people:
             person = max(people, key=lambda e: len(e.text))
             attribution.source_canonical = self.canonical_person(person.text)
@@ -209,9 +230,14 @@ class SpeakerResolver:
             attribution.source_type = "MEDIA"
             attribution.source_named = True
             return
-        # 3. a description of someone introduced earlier
+        # 3. a description of someone or something introduced earlier
         noun_type = _source_nouns().get(head.lemma_.lower())
-        determiner = words[0].lower_ if words else ""
+        if determiner == "the" and noun_type == "DOCUMENT" and len(words) <= 3:
+            named = self._described_document(span)
+            if named is not None:
+                attribution.source_canonical = named
+                attribution.source_type = "DOCUMENT"
+                return
         if determiner == "the" and head.tag_ in {"NN", "NNP"} and (
                 head.lemma_.lower() in _person_roles()
                 or any(head.lemma_.lower() in m.context for m in self.people)):
@@ -264,7 +290,9 @@ class SpeakerResolver:
                 attribution.source_role = previous.source_role
                 return
         if candidates:
-            mention = candidates[-1]
+            in_sentence = [m for m in candidates if m.start >= sentence_start]
+            subjects = [m for m in in_sentence if m.subject]
+            mention = subjects[-1] if subjects else candidates[-1]
             canonical = (self.canonical_person(mention.name) if personal
                          else self.canonical_org(mention.name))
             attribution.source_canonical = canonical
@@ -273,6 +301,25 @@ class SpeakerResolver:
             return
         attribution.source_canonical = self.doc.text[attribution.source[0]:attribution.source[1]]
         attribution.source_type = "PERSON" if personal else "UNKNOWN"
+
+    def _described_document(self, span: Span) -> str | None:
+        """'the document' -> the nearest document named before it ('the protocol of the CSTO')."""
+        nouns = _source_nouns()
+        start_sent = max(0, span.sent.start - 200)
+        for chunk in reversed(list(self.doc[start_sent:span.start].noun_chunks)):
+            lemma = chunk.root.lemma_.lower()
+            if (nouns.get(lemma) == "DOCUMENT" and lemma != span.root.lemma_.lower()
+                    and not chunk.root.ent_type_):
+                phrase = []
+                for token in self.doc[chunk.start:chunk.root.right_edge.i + 1]:
+                    if token.dep_ in {"relcl", "acl"} or token.text == ",":
+                        break
+                    phrase.append(token)
+                words = [t.text for t in phrase if not t.is_punct or t.text in "()"]
+                while words and words[0].lower() in DETERMINERS:
+                    words = words[1:]
+                return re.sub(r"\s+([)])", r"\1", re.sub(r"([(])\s+", r"\1", " ".join(words)))
+        return None
 
     def _described_person(self, span: Span) -> str | None:
         """The person a definite description refers to: shared introduction words, else recency."""
