@@ -176,7 +176,7 @@ def _source_span(subject: Token) -> tuple[int, int, int]:
 def _subject_of(verb: Token) -> Token | None:
     """The subject of a cue verb, inherited through conjunction and control."""
     for child in verb.children:
-        if child.dep_ in SOURCE_DEPS:
+        if child.dep_ in SOURCE_DEPS and child.text[0].isalnum():  # not a stray « or »
             return child
     # "X said ... and added that": conj verb shares the first verb's subject
     if verb.dep_ in {"conj", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"}:

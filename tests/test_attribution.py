@@ -1,0 +1,114 @@
+"""Attribution rules on sentences cut from corpus/ (real spaCy parse, no mocks)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import corpus_text
+
+
+def _claims(nlp, text: str) -> list[dict]:
+    doc = nlp(text)
+    return [{"source": doc.text[a.source[0]:a.source[1]] if a.source else None,
+             "cue": doc.text[a.cue[0]:a.cue[1]] if a.cue else None,
+             "content": " ".join(doc.text[s:e] for s, e in a.parts),
+             "kind": a.kind, "canonical": a.source_canonical, "pattern": a.pattern,
+             "confidence": a.confidence} for a in doc._.attributions]
+
+
+def _one(claims: list[dict], cue: str | None) -> dict:
+    found = [c for c in claims if c["cue"] == cue]
+    assert len(found) == 1, claims
+    return found[0]
+
+
+def _sentence(doc_id: str, start: str, end: str) -> str:
+    """A passage of a corpus article, from `start` to the end of `end` (verbatim)."""
+    text = corpus_text(doc_id)
+    begin = text.index(start)
+    return text[begin:text.index(end, begin) + len(end)]
+
+
+def test_quote_before_cue_is_direct(nlp) -> None:
+    text = _sentence("000_d6c6155466720481", "“The event should", "ISW experts note.")
+    claim = _one(_claims(nlp, text), "note")
+    assert claim["source"] == "ISW experts" and claim["kind"] == "direct"
+    assert claim["content"].startswith("The event should revise")
+    assert claim["content"].endswith("in future operations")
+
+
+def test_multi_sentence_quote_and_belief_cue(nlp) -> None:
+    text = _sentence("002_b355f01e7a83066b", "\"Countries like", "Markov believes.")
+    claim = _one(_claims(nlp, text), "believes")
+    assert claim["kind"] == "direct" and claim["source"] == "Markov"
+    assert claim["content"].startswith("Countries like Kazakhstan")
+    assert claim["content"].endswith("the result is insufficient")
+
+
+def test_according_to_and_said_that(nlp) -> None:
+    text = _sentence("000_d6c6155466720481", "Chinese military personnel", "with the West.")
+    claim = _one(_claims(nlp, text), "According to")
+    assert claim["source"] == "Ukrainian intelligence" and claim["kind"] == "indirect"
+    assert claim["content"].startswith("this indicates Moscow")
+    text = _sentence("002_b355f01e7a83066b", "Second, he said", "NATO countries.")
+    claim = _one(_claims(nlp, "Andrei Kartopolov spoke. " + text), "said")
+    assert claim["content"] == "Russia would never agree to the introduction of peacekeepers " \
+                               "from NATO countries"
+    assert claim["canonical"] == "Andrei Kartopolov"
+
+
+def test_numbered_points_continue_the_speaker_with_no_cue(nlp) -> None:
+    text = _sentence("002_b355f01e7a83066b", "This is the conclusion",
+                     "\"special military operation\".")
+    claims = _claims(nlp, text)
+    third = _one(claims, None)
+    assert third["content"].startswith("the CSTO troops may be needed")
+    assert third["canonical"] == "Andrei Kartopolov"
+    assert _one(claims, "noted")["canonical"] == "Andrei Kartopolov"  # "the deputy"
+
+
+def test_anaphoric_attributions_take_the_previous_sentence(nlp) -> None:
+    text = _sentence("000_d6c6155466720481", "On June 24,", "Study of War (ISW).")
+    claim = _one(_claims(nlp, text), "was reported by")
+    assert claim["content"].startswith("On June 24, the State Duma")
+    assert claim["canonical"] == "Institute for the Study of War"
+    text = _sentence("004_1bb8f61e5306e125", "New Year's terrorist", "Fatherland magazine.")
+    claim = _one(_claims(nlp, text), "This is the opinion of")
+    assert claim["canonical"] == "Aleksey Leonkov"
+
+
+def test_group_sources_and_confidence_adjective(nlp) -> None:
+    text = _sentence("000_d6c6155466720481", "Although the document", "military contingents.")
+    claim = _one(_claims(nlp, text), "are confident")
+    assert claim["source"] == "analysts"
+    assert claim["content"].startswith("it will be Moscow")
+
+
+def test_passive_and_scare_quotes_are_not_claims(nlp) -> None:
+    text = _sentence("002_b355f01e7a83066b", "Officially, the goal",
+                     "modern weapons and equipment.")
+    assert _claims(nlp, text) == []
+    text = _sentence("004_1bb8f61e5306e125", "In fact, there were", "a fake union, etc.")
+    assert _claims(nlp, text) == []
+
+
+@pytest.mark.parametrize("opening, closing", [("“", "”"), ("«", "»"), ("„", "“"), ("``", "''"),
+                                               ('"', '"')])
+def test_every_quote_style_gives_a_direct_quote(nlp, opening: str, closing: str) -> None:
+    text = (f"{opening}Russia has found a tool against the colored revolutions,{closing} "
+            "Leonkov wrote in his Telegram channel.")
+    claim = _one(_claims(nlp, text), "wrote")
+    assert claim["kind"] == "direct" and claim["source"] == "Leonkov"
+
+
+def test_an_unclosed_quote_costs_only_itself(nlp) -> None:
+    text = corpus_text("003_f866f8617738da58")
+    claims = _claims(nlp, text)
+    assert any(c["cue"] == "said" and c["source"] == "Tajikistan" for c in claims)
+
+
+def test_vox_pop_dash_and_transcript_lines(nlp) -> None:
+    claims = _claims(nlp, "“The CSTO can become an alternative to NATO.” ― Aleksey Leonkov\n"
+                          "MARKOV: Russia can theoretically force them to join this process.\n")
+    assert {c["cue"] for c in claims} == {"―", ":"}
+    assert {c["source"] for c in claims} == {"Aleksey Leonkov", "MARKOV"}
