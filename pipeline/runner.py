@@ -1,6 +1,7 @@
 """Runner: composes the stages; the only module that knows their order.
 
-ingest -> clean -> nlp (spaCy, batched) -> claims -> [all articles] -> dedup -> write.
+ingest -> clean -> nlp (spaCy, batched) -> claims -> [all articles] -> sources -> dedup
+-> write.
 
 Every stage before dedup is a function of one article, so articles stream
 through `nlp.pipe` in batches, in the main process (`workers=1`) or in a pool
@@ -38,6 +39,7 @@ from pipeline.schema import (
     ErrorRecord,
     Manifest,
 )
+from pipeline.sources import unify_sources
 from pipeline.write import AtomicFile, dumps, write_json, write_jsonl
 
 
@@ -227,10 +229,12 @@ def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None) -
         if pool is not None:
             pool.close()
             pool.join()
+    sources = unify_sources(claims)
     clusters = cluster_claims(claims)
     articles_file.commit()
     write_jsonl(out_dir / "claims.jsonl", claims)
     write_jsonl(out_dir / "clusters.jsonl", clusters)
+    write_jsonl(out_dir / "sources.jsonl", sources)
     write_jsonl(out_dir / "errors.jsonl", errors)
     summary.claims = len(claims)
     summary.kinds = Counter(c.kind for c in claims)
@@ -243,7 +247,8 @@ def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None) -
         package_version=__version__, model_name=model_name, model_version=model_version,
         settings=settings_record, inputs=[str(i) for i in inputs],
         counts={"files": len(files), "articles": summary.articles, "claims": summary.claims,
-                "clusters": summary.clusters, "errors": summary.errors,
+                "clusters": summary.clusters, "sources": len(sources),
+                "errors": summary.errors,
                 "words": summary.words},
         started=started.isoformat(timespec="seconds"),
         finished=datetime.now(UTC).isoformat(timespec="seconds"),

@@ -89,8 +89,11 @@ class ContentSpan(Span):
 
 
 class EntityMention(Record):
+    """A named entity the content mentions (offsets into the cleaned text)."""
+
     text: str
     label: str
+    canonical: str | None = Field(None, description="full name or acronym expansion")
     start: int
     end: int
 
@@ -136,6 +139,18 @@ class ClusterRecord(Record):
     n_articles: int
 
 
+class SourceRecord(Record):
+    """A line of sources.jsonl: one canonical source across the run, with how it was written."""
+
+    canonical: str
+    type: SourceType
+    named: bool
+    aliases: list[str] = Field(description="the source as written, every distinct form")
+    roles: list[str] = Field(default_factory=list)
+    doc_ids: list[str]
+    n_claims: int
+
+
 class ErrorRecord(Record):
     """A line of errors.jsonl: one input that could not be processed."""
 
@@ -165,6 +180,7 @@ OUTPUT_MODELS: dict[str, type[Record]] = {
     "articles.jsonl": ArticleRecord,
     "claims.jsonl": ClaimRecord,
     "clusters.jsonl": ClusterRecord,
+    "sources.jsonl": SourceRecord,
     "errors.jsonl": ErrorRecord,
     "manifest.json": Manifest,
 }

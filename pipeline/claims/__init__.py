@@ -43,9 +43,12 @@ def to_records(doc: Doc, cleaned: CleanedArticle) -> list[ClaimRecord]:
         if attribution.source is None:
             continue
         start, end = attribution.content
-        entities = [EntityMention(text=e.text, label=e.label_, start=e.start_char,
-                                  end=e.end_char)
-                    for e in doc.ents if e.start_char >= start and e.end_char <= end]
+        canonicals = doc._.entity_canonicals or {}
+        entities = [EntityMention(text=e.text, label=e.label_,
+                                  canonical=canonicals.get((e.start_char, e.end_char)),
+                                  start=e.start_char, end=e.end_char)
+                    for e in doc.ents if any(a <= e.start_char and e.end_char <= b
+                                             for a, b in attribution.parts)]
         source = SourceSpan(**_span_fields(cleaned, *attribution.source),
                             canonical=attribution.source_canonical
                             or cleaned.text[attribution.source[0]:attribution.source[1]],

@@ -52,6 +52,7 @@ ORDINAL_OPENERS = re.compile(
 ANAPHORS = {"this", "that", "these", "it", "such"}
 OPINION_NOUNS = {"opinion", "view", "conclusion", "assessment", "position", "belief",
                  "point", "verdict", "forecast", "prediction", "claim", "argument"}
+DASHES = {"–", "—", "-", "―", "--"}
 TRAILING_PREPS = {"in", "at", "during", "on", "after", "before", "while"}
 TRIM = " \t\n,;:–—-"
 QUOTE_MARKS = "“”„«»\"'‘’`"
@@ -249,7 +250,7 @@ class AttributionExtractor:
         found.sort(key=lambda a: (a.content[0], a.content[1]))
         from pipeline.claims.speakers import resolve_speakers  # speakers imports this module
 
-        resolve_speakers(doc, found)
+        doc._.entity_canonicals = resolve_speakers(doc, found)
         doc._.attributions = found
         doc.spans["attr_content"] = [s for a in found for part in a.parts if (
             s := doc.char_span(*part, alignment_mode="expand")) is not None]
@@ -266,6 +267,9 @@ class AttributionExtractor:
         found: list[Attribution] = []
         for token in sent:
             if quotes.is_quoted(token.idx):
+                interrupted = self._dash_interruption(doc, token, quotes)
+                if interrupted is not None:
+                    found.append(interrupted)
                 continue
             lemma = token.lemma_.lower()
             if token.lower_ == "according" or (token.lower_ in {"opinion", "view", "words"}
@@ -286,6 +290,27 @@ class AttributionExtractor:
         if nominal is not None:
             found.append(nominal)
         return found
+
+    def _dash_interruption(self, doc: Doc, verb: Token,
+                           quotes: QuoteIndex) -> Attribution | None:
+        """'“A, – the expert considers. – B”': a cue set off by dashes inside the quotation."""
+        if verb.lemma_.lower() not in self.lexicon.verbs or verb.pos_ != "VERB":
+            return None
+        quote = quotes.span_at(verb.idx)
+        subject = _subject_of(verb)
+        if quote is None or subject is None:
+            return None
+        left = [t for t in doc[max(0, subject.left_edge.i - 2):subject.left_edge.i]
+                if t.text in DASHES]
+        right = [t for t in doc[verb.i + 1:verb.i + 4] if t.text in DASHES]
+        if not left or not right:
+            return None
+        source_start, source_end, source_head = _source_span(subject)
+        parts = [(quote.start, left[-1].idx), (right[0].idx + 1, quote.end)]
+        lemma = verb.lemma_.lower()
+        return self._finish(doc, parts, (source_start, source_end), source_head,
+                            _cue_span(verb), lemma, self.lexicon.verbs[lemma][1],
+                            "dash-interruption", quotes)
 
     def _finish(self, doc: Doc, parts: Parts, source: tuple[int, int] | None,
                 source_head: int | None, cue: tuple[int, int] | None, cue_lemma: str | None,
@@ -421,7 +446,8 @@ class AttributionExtractor:
                 return "ccomp", parts, None
         # 2. the cue interrupts its content: "Special attention, Gerasimov said, was ..."
         if verb.dep_ == "parataxis" and verb.head.i != verb.i:
-            start, end = _subtree_span(verb.head)
+            clause = verb.head.head if verb.head.dep_ in {"aux", "auxpass"} else verb.head
+            start, end = _subtree_span(clause)
             before = (start, min(verb.left_edge.idx, subject_span[0]))
             after = (verb.right_edge.idx + len(verb.right_edge), end)
             parts = [p for p in (before, after) if p[1] > p[0]]
@@ -684,6 +710,8 @@ class AttributionExtractor:
 
 if not Doc.has_extension("attributions"):
     Doc.set_extension("attributions", default=None)
+if not Doc.has_extension("entity_canonicals"):
+    Doc.set_extension("entity_canonicals", default=None)
 
 
 @Language.factory("claim_attribution", default_config={"min_content_chars": 8})

@@ -28,11 +28,21 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import gender_guesser.detector
 from spacy.tokens import Doc, Span
 
 from pipeline.claims.attribution import Attribution
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "i", "me"}
+PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
+TITLE_GENDER = {"mr": "male", "mrs": "female", "ms": "female", "miss": "female", "sir": "male",
+                "madam": "female", "lady": "female", "lord": "male", "king": "male",
+                "queen": "female", "prince": "male", "princess": "female", "father": "male",
+                "mother": "female", "brother": "male", "sister": "female", "son": "male",
+                "daughter": "female", "husband": "male", "wife": "female", "man": "male",
+                "woman": "female", "congressman": "male", "congresswoman": "female",
+                "chairman": "male", "chairwoman": "female", "spokesman": "male",
+                "spokeswoman": "female", "businessman": "male", "businesswoman": "female"}
 GROUP_PRONOUNS = {"they", "them", "it", "we", "us"}
 DETERMINERS = {"the", "a", "an", "some", "many", "several", "most", "other", "these",
                "those", "this", "that", "all", "both", "few", "certain", "various"}
@@ -64,6 +74,26 @@ def _person_roles() -> frozenset[str]:
                      if line.strip() and not line.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def _gender_detector() -> gender_guesser.detector.Detector:
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+def name_gender(name: str, context: set[str] | frozenset[str] = frozenset()) -> str | None:
+    """'male', 'female' or None: from a title or gendered role in the context, else the
+    first name (gender-guesser's name lists, Michael 2007)."""
+    for word in context:
+        if word.rstrip(".") in TITLE_GENDER:
+            return TITLE_GENDER[word.rstrip(".")]
+    first = name.split()[0] if name.split() else ""
+    guess = _gender_detector().get_gender(first.strip(".,")) if len(name.split()) > 1 else "unknown"
+    if guess in {"male", "mostly_male"}:
+        return "male"
+    if guess in {"female", "mostly_female"}:
+        return "female"
+    return None
+
+
 @dataclass
 class Mention:
     """A named entity mention the resolver may point a source at."""
@@ -74,6 +104,10 @@ class Mention:
     label: str
     context: set[str]  # content words of the phrase that introduces it
     subject: bool = False  # part of its clause's subject (more salient, Lappin & Leass 1994)
+
+    @property
+    def gender(self) -> str | None:
+        return name_gender(self.name, self.context)
 
 
 def _clean_name(text: str) -> str:
@@ -134,6 +168,8 @@ class SpeakerResolver:
         left = self.doc[max(sent.start, ent.start - 12):ent.start]
         right = self.doc[ent.end:min(sent.end, ent.end + 12)]
         words = {t.lemma_.lower() for t in left if t.is_alpha and not t.is_stop}
+        if ent.start > 0:
+            words.add(self.doc[ent.start - 1].lower_.rstrip("."))
         if right.text.lstrip().startswith(","):
             words |= {t.lemma_.lower() for t in right if t.is_alpha and not t.is_stop}
         return words
@@ -192,7 +228,8 @@ class SpeakerResolver:
             attribution.source_canonical = text  # the article's own voice or an interviewer
             return
         if len(words) == 1 and lowered in PERSON_PRONOUNS | GROUP_PRONOUNS:
-            self._resolve_pronoun(attribution, lowered in PERSON_PRONOUNS, earlier)
+            self._resolve_pronoun(attribution, lowered in PERSON_PRONOUNS, earlier,
+                                  PRONOUN_GENDER.get(lowered))
             return
         # 2. a name inside the source
         entities = [e for e in doc.ents if e.start_char >= start and e.end_char <= end]
@@ -269,10 +306,15 @@ class SpeakerResolver:
         return role or None
 
     def _resolve_pronoun(self, attribution: Attribution, personal: bool,
-                         earlier: list[Attribution]) -> None:
+                         earlier: list[Attribution], gender: str | None = None) -> None:
         start = attribution.source[0]
         pool = self.people if personal else self.orgs
-        candidates = [m for m in pool if m.end <= start]
+
+        def compatible(found: str | None) -> bool:
+            return gender is None or found is None or found == gender
+
+        candidates = [m for m in pool if m.end <= start and compatible(m.gender)]
+        genders = {m.name: m.gender for m in self.people}
         sentence_start = self.doc.char_span(start, attribution.source[1],
                                             alignment_mode="expand").sent.start_char
         last_speaker = max((p.source[0] for p in earlier
@@ -283,7 +325,9 @@ class SpeakerResolver:
         for previous in reversed(earlier):
             if previous.source is None or previous.source[0] >= start:
                 continue
-            if (previous.source_type == "PERSON") == personal and previous.source_canonical:
+            if ((previous.source_type == "PERSON") == personal and previous.source_canonical
+                    and compatible(genders.get(previous.source_canonical)
+                                   or name_gender(previous.source_canonical))):
                 attribution.source_canonical = previous.source_canonical
                 attribution.source_type = previous.source_type
                 attribution.source_named = previous.source_named
@@ -343,6 +387,20 @@ class SpeakerResolver:
         return self.canonical_person(best_mention.name) if best_mention else None
 
 
-def resolve_speakers(doc: Doc, attributions: list[Attribution]) -> None:
-    """Fill the canonical source fields of `attributions` in place."""
-    SpeakerResolver(doc).resolve(attributions)
+    def entity_canonicals(self) -> dict[tuple[int, int], str]:
+        """Canonical name of every PERSON/ORG-like entity of the doc, by its offsets."""
+        names = {}
+        for ent in self.doc.ents:
+            if ent.label_ == "PERSON":
+                names[(ent.start_char, ent.end_char)] = self.canonical_person(ent.text)
+            elif ent.label_ in ORG_LABELS:
+                names[(ent.start_char, ent.end_char)] = self.canonical_org(ent.text)
+        return names
+
+
+def resolve_speakers(doc: Doc, attributions: list[Attribution]) -> dict[tuple[int, int], str]:
+    """Fill the canonical source fields of `attributions` in place; return the canonical
+    names of the doc's entities (by offsets) for the claims' entity lists."""
+    resolver = SpeakerResolver(doc)
+    resolver.resolve(attributions)
+    return resolver.entity_canonicals()

@@ -1,0 +1,124 @@
+"""Sources across articles: one canonical key per speaker for the whole run.
+
+In: every `ClaimRecord` of the run (each source already resolved within its
+article). Out: the claims with `source.canonical` set to the run-wide key,
+and one `SourceRecord` per key for sources.jsonl.
+
+Within an article, speakers.py resolves "he", "the deputy" and "Putin" to the
+fullest name that article gives. Across articles the same person may be
+spelled differently ("Dmitriy Peskov" / "Dmitry Peskov", "Pashinián" /
+"Pashinyan") or named by surname only ("Putin" where another article says
+"Vladimir Putin"). Names join when, after Unicode folding, their surnames
+match closely and their first names agree (rapidfuzz ratio), and a bare
+surname joins a full name only when exactly one full name in the run has
+that surname: two different people sharing a surname are never merged.
+Blocking by the first letters of the folded surname keeps this near-linear.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+
+from rapidfuzz import fuzz
+
+from pipeline.schema import ClaimRecord, SourceRecord
+
+SURNAME_MIN = 85.0
+FIRST_NAME_MIN = 80.0
+
+
+def fold(name: str) -> str:
+    """Lowercase ASCII form of a name: 'Pashinián' -> 'pashinian'."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+                    .replace("’", "'").split())
+
+
+def _same_person(a: str, b: str) -> bool:
+    parts_a, parts_b = fold(a).split(), fold(b).split()
+    if not parts_a or not parts_b:
+        return False
+    if fuzz.ratio(parts_a[-1], parts_b[-1]) < SURNAME_MIN:
+        return False
+    if len(parts_a) == 1 or len(parts_b) == 1:
+        return False  # bare surnames are handled separately
+    return fuzz.ratio(parts_a[0], parts_b[0]) >= FIRST_NAME_MIN
+
+
+class _Keys:
+    """Union-find over names: each group gets the most frequent, then longest, spelling."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, name: str) -> str:
+        self.parent.setdefault(name, name)
+        while self.parent[name] != name:
+            self.parent[name] = self.parent[self.parent[name]]
+            name = self.parent[name]
+        return name
+
+    def union(self, a: str, b: str) -> None:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            self.parent[max(root_a, root_b)] = min(root_a, root_b)
+
+
+def person_keys(names: dict[str, int]) -> dict[str, str]:
+    """Map each person name (with its claim count) to its run-wide canonical spelling."""
+    keys = _Keys()
+    full = [n for n in names if len(n.split()) > 1]
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for name in full:
+        blocks[fold(name).split()[-1][:2]].append(name)
+    for block in blocks.values():
+        for i, a in enumerate(block):
+            for b in block[i + 1:]:
+                if _same_person(a, b):
+                    keys.union(a, b)
+    by_surname: dict[str, set[str]] = defaultdict(set)
+    for name in full:
+        by_surname[fold(name).split()[-1]].add(keys.find(name))
+    for name in names:
+        if len(name.split()) == 1:
+            groups = by_surname.get(fold(name), set())
+            if len(groups) == 1:
+                keys.union(name, next(iter(groups)))
+    members: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        members[keys.find(name)].append(name)
+    result: dict[str, str] = {}
+    for group in members.values():
+        best = max(group, key=lambda n: (len(n.split()) > 1, names[n], len(n), n))
+        for name in group:
+            result[name] = best
+    return result
+
+
+def unify_sources(claims: list[ClaimRecord]) -> list[SourceRecord]:
+    """Set run-wide canonical names on `claims` (in place) and list every source."""
+    person_counts: dict[str, int] = defaultdict(int)
+    for claim in claims:
+        if claim.source.type == "PERSON":
+            person_counts[claim.source.canonical] += 1
+    keys = person_keys(dict(person_counts))
+    records: dict[tuple[str, str], dict] = {}
+    for claim in claims:
+        source = claim.source
+        if source.type == "PERSON":
+            source.canonical = keys.get(source.canonical, source.canonical)
+        entry = records.setdefault((source.canonical, source.type), {
+            "aliases": set(), "roles": set(), "doc_ids": set(), "n_claims": 0, "named": False})
+        entry["aliases"].add(source.text)
+        if source.role:
+            entry["roles"].add(source.role)
+        entry["doc_ids"].add(claim.doc_id)
+        entry["n_claims"] += 1
+        entry["named"] = entry["named"] or source.named
+    return [SourceRecord(canonical=canonical, type=kind, named=e["named"],
+                         aliases=sorted(e["aliases"]), roles=sorted(e["roles"]),
+                         doc_ids=sorted(e["doc_ids"]), n_claims=e["n_claims"])
+            for (canonical, kind), e in sorted(records.items(),
+                                               key=lambda item: (-item[1]["n_claims"],
+                                                                 item[0]))]

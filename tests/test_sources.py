@@ -1,0 +1,38 @@
+"""Sources across articles: spelling variants join, different people never do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import read_jsonl
+from pipeline.sources import fold, person_keys
+
+
+def test_spelling_variants_join() -> None:
+    keys = person_keys({"Dmitriy Peskov": 2, "Dmitry Peskov": 1, "Nikol Pashinián": 1,
+                        "Nikol Pashinyan": 3})
+    assert keys["Dmitriy Peskov"] == keys["Dmitry Peskov"]
+    assert keys["Nikol Pashinián"] == keys["Nikol Pashinyan"] == "Nikol Pashinyan"
+    assert fold("Pashinián") == "pashinian"
+
+
+def test_surname_alone_joins_only_an_unambiguous_full_name() -> None:
+    keys = person_keys({"Vladimir Putin": 3, "Putin": 2})
+    assert keys["Putin"] == "Vladimir Putin"
+    keys = person_keys({"George W. Bush": 1, "Jeb Bush": 1, "Bush": 4})
+    assert keys["Bush"] == "Bush"
+    assert keys["George W. Bush"] != keys["Jeb Bush"]
+
+
+def test_corpus_sources_list_putin_once_with_every_article(corpus_run: Path) -> None:
+    sources = read_jsonl(corpus_run / "sources.jsonl")
+    putin = [s for s in sources if "Putin" in s["canonical"]]
+    assert len(putin) == 1
+    assert putin[0]["canonical"] == "Vladimir Putin"
+    assert putin[0]["doc_ids"] == ["001_a07726657dcd6f69", "002_b355f01e7a83066b",
+                                   "004_1bb8f61e5306e125"]
+    assert {"Putin", "President Putin", "Russian President Vladimir Putin"} <= set(
+        putin[0]["aliases"])
+    claims = read_jsonl(corpus_run / "claims.jsonl")
+    assert sum(c["source"]["canonical"] == "Vladimir Putin" for c in claims) == putin[0][
+        "n_claims"]

@@ -1,0 +1,75 @@
+"""Speaker resolution on real corpus articles: pronouns, descriptions, short names, acronyms."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import corpus_text
+from pipeline.claims.speakers import find_acronyms, name_gender
+
+
+@pytest.fixture(scope="module")
+def resolved(nlp) -> dict[str, list[tuple[str, str | None, str, str]]]:
+    """(source as written, cue, canonical, type) of every claim, per corpus article."""
+    from conftest import CORPUS
+    from pipeline.clean import clean_article
+    from pipeline.ingest import discover, read_articles
+
+    files, _ = discover([CORPUS])
+    result = {}
+    for article in read_articles(files):
+        text = clean_article(article).text
+        doc = nlp(text)
+        result[article.doc_id] = [
+            (text[a.source[0]:a.source[1]], text[a.cue[0]:a.cue[1]] if a.cue else None,
+             a.source_canonical, a.source_type) for a in doc._.attributions]
+    return result
+
+
+def _canonical(claims, source: str, cue: str | None = None) -> set[str]:
+    return {c for s, k, c, _ in claims if s == source and (cue is None or k == cue)}
+
+
+def test_pronouns_and_descriptions_resolve_to_people(resolved) -> None:
+    claims = resolved["002_b355f01e7a83066b"]
+    assert _canonical(claims, "the deputy") == {"Andrei Kartopolov"}
+    assert _canonical(claims, "he", "said") == {"Andrei Kartopolov"}
+    assert _canonical(claims, "him") == {"Sergey Markov"}
+    assert _canonical(claims, "Markov") == {"Sergey Markov"}
+    claims = resolved["004_1bb8f61e5306e125"]
+    assert _canonical(claims, "the head of the Russian General Staff") == {"Valery Gerasimov"}
+    assert _canonical(claims, "Gerasimov") == {"Valery Gerasimov"}
+    assert _canonical(claims, "the expert") == {"Aleksey Leonkov"}
+    assert _canonical(claims, "Leonkov") == {"Aleksey Leonkov"}
+
+
+def test_acronyms_and_groups(resolved) -> None:
+    claims = resolved["000_d6c6155466720481"]
+    assert _canonical(claims, "ISW experts") == {"Institute for the Study of War"}
+    assert _canonical(claims, "ISW analysts") == {"Institute for the Study of War"}
+    types = {s: t for s, _, _, t in claims}
+    assert types["analysts"] == "GROUP"
+    assert types["Bloomberg"] == "MEDIA"
+    assert types["the document"] == "DOCUMENT"
+
+
+def test_titles_become_roles_not_names(nlp) -> None:
+    text = corpus_text("001_a07726657dcd6f69")
+    doc = nlp(text[text.index("Although Russian President"):])
+    [putin] = [a for a in doc._.attributions if a.source_canonical == "Vladimir Putin"][:1]
+    assert putin.source_role == "Russian President" and putin.source_type == "PERSON"
+
+
+def test_acronym_definitions_are_read_from_the_text() -> None:
+    text = corpus_text("001_a07726657dcd6f69")
+    acronyms = find_acronyms(text)
+    assert acronyms["CSTO"] == "Collective Security Treaty Organization"
+    assert acronyms["NATO"] == "North Atlantic Treaty Organization"
+    assert acronyms["CIS"] == "Commonwealth of Independent States"
+
+
+def test_gender_from_titles_and_first_names() -> None:
+    assert name_gender("Sergey Markov") == "male"
+    assert name_gender("Susan T. Johnson") == "female"
+    assert name_gender("Clarke", {"mrs"}) == "female"
+    assert name_gender("Markov") is None
