@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, utils
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _EDGE = " \t\n.,;:!?\"'“”‘’«»„`()[]—–-"
@@ -239,7 +239,7 @@ def canonical_agrees(gold: Item, pred: Item) -> bool:
     if not pred.canonical:
         return False
     a, b = normalise(gold.canonical), normalise(pred.canonical)
-    return a == b or fuzz.token_set_ratio(a, b) >= 90
+    return a == b or fuzz.token_set_ratio(a, b, processor=utils.default_process) >= 90
 
 
 def evaluate(gold: list[Item], pred: list[Item]) -> dict:

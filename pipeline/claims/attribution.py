@@ -174,11 +174,18 @@ def _source_span(subject: Token) -> tuple[int, int, int]:
     return run[0].idx, run[-1].idx + len(run[-1].text.rstrip()), head.i
 
 
-def _subject_of(verb: Token) -> Token | None:
+def _subject_of(verb: Token, cue_lemmas: dict | None = None) -> Token | None:
     """The subject of a cue verb, inherited through conjunction and control."""
     for child in verb.children:
         if child.dep_ in SOURCE_DEPS and child.text[0].isalnum():  # not a stray « or »
             return child
+    # "The CSTO said it was not authorized ... and cited ...": a cue verb parsed as
+    # conjoined to the content clause shares the subject of the cue that governs it
+    if (cue_lemmas and verb.dep_ == "conj" and verb.head.dep_ == "ccomp"
+            and verb.head.head.lemma_.lower() in cue_lemmas):
+        for child in verb.head.head.children:
+            if child.dep_ == "nsubj":
+                return child
     # "X said ... and added that": conj verb shares the first verb's subject
     if verb.dep_ in {"conj", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"}:
         for child in verb.head.children:
@@ -190,6 +197,15 @@ def _subject_of(verb: Token) -> Token | None:
             if child.dep_ == "nsubj":
                 return child
     return None
+
+
+def _agentive(subject: Token) -> bool:
+    """Whether a subject can be a speaker: a name, a pronoun, a person, group or document."""
+    from pipeline.claims.speakers import speaker_noun
+
+    return (subject.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"} or subject.lower_ in PRONOUNS
+            or subject.pos_ == "PROPN" or speaker_noun(subject.lemma_.lower())
+            or subject.lemma_.lower() in DOCUMENT_NOUNS)
 
 
 def _agent_of(verb: Token) -> Token | None:
@@ -214,6 +230,7 @@ def _cue_span(verb: Token) -> tuple[int, int]:
 # --- the extractor ---------------------------------------------------------------
 
 Parts = list[tuple[int, int]]
+WH_WORDS = {"what", "how", "why", "whether", "if", "where", "when", "who", "which"}
 HEARER_VERBS = {"tell", "ask", "inform", "notify", "advise", "remind", "assure", "reassure",
                 "urge", "thank", "persuade", "convince", "quote", "answer"}
 OBJECT_PREPS = {"on", "about", "for", "of", "against", "over"}
@@ -357,8 +374,12 @@ class AttributionExtractor:
         verb_class, weight = self.lexicon.verbs.get(lemma, ("speech", 0.6))
         if verb_class == "intention":
             return None  # plans and wishes assert nothing (ANNOTATION_GUIDELINES.md)
-        subject = _subject_of(verb)
-        if verb.dep_ == "auxpass" or (subject is not None and subject.dep_ == "nsubjpass"
+        if verb.dep_ == "xcomp" and self.lexicon.verbs.get(
+                verb.head.lemma_.lower(), ("", 0))[0] == "intention":
+            return None  # "refused to comment on ...": nothing was said
+        subject = _subject_of(verb, self.lexicon.verbs)
+        own_subject = subject is not None and subject.head.i == verb.i
+        if verb.dep_ == "auxpass" or (own_subject and subject.dep_ == "nsubjpass"
                                       and lemma not in {"convince", "persuade"}):
             return None  # passives: "was announced as" has no source; "This was reported
             # by X" is handled as an anaphoric attribution
@@ -427,6 +448,9 @@ class AttributionExtractor:
         for child in verb.children:
             if child.dep_ in CONTENT_DEPS or (child.dep_ == "xcomp" and lemma in {
                     "say", "claim", "promise", "vow", "pledge", "threaten", "expect"}):
+                if (lemma in HEARER_VERBS and child.i > verb.i
+                        and child.left_edge.lower_ in WH_WORDS):
+                    return None  # "told the attachés what the job was": a topic, no claim
                 start, end = _subtree_span(child)
                 # "X said A and cited B": a second cue verb joined to the content is its own claim
                 for conj in child.children:
@@ -471,6 +495,8 @@ class AttributionExtractor:
         # 5. a reported object: "Bloomberg reported on ...", "ruled out the possibility"
         if verb_class == "belief" or any(c.dep_ == "neg" for c in verb.children):
             return None
+        if not _agentive(subject):
+            return None  # "NATO's campaign has revealed its limitations": no speaker
         if lemma in HEARER_VERBS:
             hearer = next((c for c in verb.children if c.dep_ in {"dobj", "dative"}), None)
             clause = next((c for c in verb.children if c.dep_ in {"xcomp", "ccomp"}), None)
@@ -531,6 +557,17 @@ class AttributionExtractor:
             scope_start, scope_end = _subtree_span(clause)
         # the rest of that clause, on both sides of the phrase
         parts = [(scope_start, phrase_start), (phrase_end, scope_end)]
+        first, last = phrase_tokens[0].i, phrase_tokens[-1].i
+        if (first > sent.start + 1 and last + 1 < sent.end
+                and doc[first - 1].text in DASHES | {"("}
+                and doc[last + 1].text in DASHES | {")"}):
+            # "... as it flew over Syria in 2015 – according to Russia – because ...":
+            # a phrase set off by dashes qualifies the clause just before it
+            verbs = [t for t in doc[sent.start:first - 1] if t.pos_ in {"VERB", "AUX"}]
+            if verbs:
+                tokens = [t for t in verbs[-1].subtree if t.i < first - 1 and t.dep_ != "mark"]
+                if tokens:
+                    parts = [(tokens[0].idx, doc[first - 1].idx)]
         parts = [p for p in parts if doc.text[p[0]:p[1]].strip(TRIM + ".")]
         if not parts:
             return None

@@ -94,6 +94,12 @@ def name_gender(name: str, context: set[str] | frozenset[str] = frozenset()) -> 
     return None
 
 
+def speaker_noun(lemma: str) -> bool:
+    """A common noun that can name a speaker: a role ('minister'), a group ('analysts'),
+    a medium or a document."""
+    return lemma in _person_roles() or lemma in _source_nouns()
+
+
 @dataclass
 class Mention:
     """A named entity mention the resolver may point a source at."""
