@@ -6,14 +6,15 @@ and directories, searched recursively in sorted order so runs are
 deterministic. Out: a stream of `Article | PipelineError`; one text file
 gives one article, one JSONL line gives one article.
 
-Text must be UTF-8 (a BOM is accepted); anything else is an error record,
-never a guess that could shift offsets. Duplicate doc_ids are kept: the
+Text must be UTF-8 (a BOM is accepted) or UTF-16/32 with a BOM; anything
+else is an error record, never a guess that could shift offsets. Duplicate doc_ids are kept: the
 second and later get a `~2`, `~3` suffix (in input order), so nothing is
 silently overwritten.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -80,8 +81,20 @@ def count_articles(files: list[Path]) -> int:
 
 
 def decode(data: bytes, path: str) -> str:
-    """UTF-8 text (BOM allowed) or a NotText error; binary data is refused."""
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    """Text whose encoding can be told: UTF-8 (BOM optional), or UTF-16/32 with a BOM.
+
+    Anything else (binary data, Latin-1, Windows-1252) is a NotText error rather
+    than a guess, since a wrong guess silently corrupts words and offsets.
+    """
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as error:
+                raise NotText(f"invalid {encoding.upper()} text at byte {error.start}",
+                              path=path) from None
+    if b"\x00" in data[:8192]:
         raise NotText("binary content (NUL bytes): not a text file", path=path)
     try:
         return data.decode("utf-8-sig")

@@ -35,6 +35,13 @@ def test_utf8_bom_is_accepted_and_raw_text_kept_exactly(tmp_path: Path) -> None:
     assert article.raw_text == raw.decode("utf-8")
 
 
+def test_utf16_with_bom_is_decoded(tmp_path: Path) -> None:
+    text = (CORPUS / "001_a07726657dcd6f69.txt").read_text(encoding="utf-8")
+    (tmp_path / "utf16.txt").write_bytes(text.encode("utf-16"))
+    [article] = _read(tmp_path / "utf16.txt")
+    assert article.raw_text == text
+
+
 def test_bad_files_give_one_error_each(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("   \n\n", encoding="utf-8")
     (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
