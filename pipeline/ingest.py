@@ -6,6 +6,8 @@ and directories, searched recursively in sorted order so runs are
 deterministic. Out: a stream of `Article | PipelineError`; one text file
 gives one article, one JSONL line gives one article.
 
+An HTML page (`.html`, `.htm`) goes through trafilatura here: its `raw_text`
+is the text trafilatura extracted, which is what raw offsets then index.
 Text must be UTF-8 (a BOM is accepted) or UTF-16/32 with a BOM; anything
 else is an error record, never a guess that could shift offsets. Duplicate doc_ids are kept: the
 second and later get a `~2`, `~3` suffix (in input order), so nothing is
@@ -121,8 +123,19 @@ def _text_article(path: Path, max_bytes: int) -> Article:
     doc_id = path.stem
     if not raw.strip():
         raise EmptyInput("empty or whitespace-only file", path=str(path), doc_id=doc_id)
-    fmt = "html" if path.suffix.lower() in HTML_SUFFIXES else "txt"
-    return Article(doc_id=doc_id, path=str(path), format=fmt, raw_text=raw)
+    if path.suffix.lower() in HTML_SUFFIXES:
+        from pipeline.clean import html_to_text  # trafilatura: only for HTML inputs
+
+        text, meta = html_to_text(raw)
+        if not text.strip():
+            raise EmptyInput("no article text found in the HTML page", path=str(path),
+                             doc_id=doc_id)
+        # offsets of an HTML article index the text trafilatura extracted (see manifest)
+        return Article(doc_id=doc_id, path=str(path), format="html", raw_text=text,
+                       url=meta.get("url"), title=meta.get("title"),
+                       published=meta.get("published"), publisher=meta.get("publisher"),
+                       authors=meta.get("authors") or [])
+    return Article(doc_id=doc_id, path=str(path), format="txt", raw_text=raw)
 
 
 def _jsonl_articles(path: Path, max_bytes: int) -> Iterator[Article | PipelineError]:

@@ -27,7 +27,26 @@ from bisect import bisect_right
 MAX_ALIGN = 20_000
 #: Differing stretches up to this many characters (both sides) are aligned per character.
 CHAR_ALIGN = 400
-_WORD = re.compile(r"\S+\s*|\s+")
+_WORD = re.compile(r"\w+|\s+|[^\w\s]+")
+#: How many tokens (words and spaces) ahead, on each side, the walk looks to
+#: resynchronise after an edit.
+RESYNC = 12
+
+
+def _resync(old: list[str], new: list[str], i: int, j: int) -> tuple[int, int] | None:
+    """Smallest (a, b), by a + b, where old[i + a] and new[j + b] are the same word (not
+    whitespace, which matches too easily) or both lists end."""
+    n, m = len(old), len(new)
+    for d in range(1, 2 * RESYNC + 1):
+        for a in range(max(0, d - RESYNC), min(d, RESYNC) + 1):
+            b = d - a
+            if i + a > n or j + b > m:
+                continue
+            if (i + a == n and j + b == m) or (
+                    i + a < n and j + b < m and old[i + a] == new[j + b]
+                    and not old[i + a].isspace()):
+                return a, b
+    return None
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -148,13 +167,54 @@ class OffsetMapBuilder:
         """Append `new_text`, a repaired version of raw[raw_start:raw_end].
 
         Unchanged characters stay individually mapped (copy segments) and only
-        the edited stretches become replacement segments. The work is bounded:
-        the common prefix and suffix are copied at C speed, the middle is
-        aligned word by word with difflib's SequenceMatcher (Ratcliff/Obershelp),
-        and only the differing word runs are aligned character by character. A
-        middle longer than `MAX_ALIGN` characters (callers split long lines
-        before repairing them, so this is a safety net) becomes one replacement.
+        the edited stretches become replacement segments. The ends are anchored:
+        the first and last characters of `new_text` map to `raw_start` and
+        `raw_end` even when the repair deleted something at an edge (a broken
+        entity, an invisible character), so the whole of `new_text` maps back to
+        the whole raw range. The work is bounded: the common prefix and suffix
+        are copied at C speed, the middle is walked token by token (words, runs
+        of spaces, runs of punctuation), resynchronising after each edit on the
+        nearest equal word (difflib's SequenceMatcher, Ratcliff/Obershelp, only
+        if that fails), and only the differing runs are aligned character by
+        character. A middle longer than `MAX_ALIGN` characters (callers split
+        long lines before repairing them, so this is a safety net) becomes one
+        replacement.
         """
+        old = raw[raw_start:raw_end]
+        if old == new_text:
+            self.copy(raw, raw_start, raw_end)
+            return
+        if not new_text:
+            return
+        part = OffsetMapBuilder()
+        part._align(raw, raw_start, raw_end, new_text)
+        segments = part._text_segments()
+        text, rs, re_, copy = segments[0]
+        if rs > raw_start:
+            if copy and len(text) > 1:
+                segments[0:1] = [(text[0], raw_start, rs + 1, False),
+                                 (text[1:], rs + 1, re_, True)]
+            else:
+                segments[0] = (text, raw_start, max(re_, raw_start), False)
+        text, rs, re_, copy = segments[-1]
+        if re_ < raw_end:
+            if copy and len(text) > 1:
+                segments[-1:] = [(text[:-1], rs, re_ - 1, True),
+                                 (text[-1], re_ - 1, raw_end, False)]
+            else:
+                segments[-1] = (text, rs, raw_end, False)
+        for text, rs, re_, copy in segments:
+            self._add(text, rs, re_, copy)
+
+    def _text_segments(self) -> list[tuple[str, int, int, bool]]:
+        text = "".join(self._pieces)
+        n = len(self._clean_starts)
+        return [(text[self._clean_starts[i]:
+                      self._clean_starts[i + 1] if i + 1 < n else self._len],
+                 self._raw_starts[i], self._raw_ends[i], bool(self._copies[i]))
+                for i in range(n)]
+
+    def _align(self, raw: str, raw_start: int, raw_end: int, new_text: str) -> None:
         old = raw[raw_start:raw_end]
         if old == new_text:
             self.copy(raw, raw_start, raw_end)
@@ -172,27 +232,48 @@ class OffsetMapBuilder:
         if not old or not new_text or len(old) + len(new_text) > 2 * MAX_ALIGN:
             self.replace(new_text, raw_start, raw_end)
             return
-        if len(old) + len(new_text) <= CHAR_ALIGN:
-            self._align_chars(raw, raw_start, old, new_text)
-            return
         old_words = _WORD.findall(old)
         new_words = _WORD.findall(new_text)
-        matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
         old_pos = [0]
         for w in old_words:
             old_pos.append(old_pos[-1] + len(w))
         new_pos = [0]
         for w in new_words:
             new_pos.append(new_pos[-1] + len(w))
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+
+        def emit(i1: int, i2: int, j1: int, j2: int, equal: bool) -> None:
             o1, o2 = raw_start + old_pos[i1], raw_start + old_pos[i2]
             piece = new_text[new_pos[j1]:new_pos[j2]]
-            if tag == "equal":
+            if equal:
                 self.copy(raw, o1, o2)
             elif not piece or o1 == o2 or (o2 - o1) + len(piece) > CHAR_ALIGN:
                 self.replace(piece, o1, o2)
             else:
                 self._align_chars(raw, o1, raw[o1:o2], piece)
+
+        # Repairs are local: walk both word lists, and after a difference resynchronise
+        # on the nearest pair of equal words (at most RESYNC words ahead on each side).
+        # Only when that fails does difflib align the rest of the stretch.
+        n, m = len(old_words), len(new_words)
+        i = j = 0
+        while i < n and j < m:
+            if old_words[i] == new_words[j]:
+                i0, j0 = i, j
+                while i < n and j < m and old_words[i] == new_words[j]:
+                    i += 1
+                    j += 1
+                emit(i0, i, j0, j, True)
+                continue
+            step = _resync(old_words, new_words, i, j)
+            if step is None:
+                matcher = difflib.SequenceMatcher(None, old_words[i:], new_words[j:])
+                for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+                    emit(i + i1, i + i2, j + j1, j + j2, tag == "equal")
+                return
+            emit(i, i + step[0], j, j + step[1], False)
+            i, j = i + step[0], j + step[1]
+        if i < n or j < m:
+            emit(i, n, j, m, False)
 
     def _align_chars(self, raw: str, raw_start: int, old: str, new_text: str) -> None:
         matcher = difflib.SequenceMatcher(None, old, new_text, autojunk=False)

@@ -26,7 +26,7 @@ from tqdm import tqdm
 
 from pipeline import __version__
 from pipeline.claims import to_records
-from pipeline.clean import clean_article
+from pipeline.clean import BatchLineStats, clean_article
 from pipeline.dedup import cluster_claims
 from pipeline.errors import PipelineError, StageFailure
 from pipeline.ingest import DEFAULT_MAX_BYTES, count_articles, discover, read_articles
@@ -51,6 +51,7 @@ class RunSettings:
     workers: int = 1
     batch_size: int = 32
     max_bytes: int = DEFAULT_MAX_BYTES
+    batch_stats_sample: int = 2000  # articles read first to find lines repeated across the batch
     progress: bool = True
 
 
@@ -95,20 +96,21 @@ def error_record(error: PipelineError) -> ErrorRecord:
                        error=error.code, message=error.message)
 
 
-def _clean(article: Article) -> CleanedArticle | ErrorRecord:
+def _clean(article: Article, batch: BatchLineStats | None) -> CleanedArticle | ErrorRecord:
     try:
-        return clean_article(article)
+        return clean_article(article, batch)
     except Exception as error:  # noqa: BLE001 - one bad article must not stop the run
         return error_record(StageFailure(f"{type(error).__name__}: {error}", stage="clean",
                                          path=article.path, doc_id=article.doc_id))
 
 
-def process_articles(nlp, articles: list[Article], batch_size: int) -> list[ArticleResult]:
+def process_articles(nlp, articles: list[Article], batch_size: int,
+                     batch: BatchLineStats | None = None) -> list[ArticleResult]:
     """Clean, parse and extract claims for a list of articles, in order."""
     results: list[ArticleResult | None] = [None] * len(articles)
     cleaned_items: list[tuple[int, CleanedArticle]] = []
     for index, article in enumerate(articles):
-        cleaned = _clean(article)
+        cleaned = _clean(article, batch)
         if isinstance(cleaned, ErrorRecord):
             results[index] = cleaned
         else:
@@ -147,16 +149,29 @@ def process_articles(nlp, articles: list[Article], batch_size: int) -> list[Arti
 
 _worker_nlp = None
 _worker_batch = 32
+_worker_stats: BatchLineStats | None = None
 
 
-def _init_worker(model: str, batch_size: int) -> None:
-    global _worker_nlp, _worker_batch
+def _init_worker(model: str, batch_size: int, stats: BatchLineStats | None) -> None:
+    global _worker_nlp, _worker_batch, _worker_stats
     _worker_nlp = load_nlp(model)
     _worker_batch = batch_size
+    _worker_stats = stats
 
 
 def _work(articles: list[Article]) -> list[ArticleResult]:
-    return process_articles(_worker_nlp, articles, _worker_batch)
+    return process_articles(_worker_nlp, articles, _worker_batch, _worker_stats)
+
+
+def batch_line_stats(files: list[Path], settings: RunSettings) -> BatchLineStats | None:
+    """Line frequencies over the first articles of the batch (cleaning drops lines that
+    recur across many articles: site headers, footers); None when disabled."""
+    if settings.batch_stats_sample <= 0:
+        return None
+    sample = (item.raw_text for item in islice(
+        (i for i in read_articles(files, settings.max_bytes) if isinstance(i, Article)),
+        settings.batch_stats_sample))
+    return BatchLineStats.from_texts(sample)
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -180,6 +195,7 @@ def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None) -
     claims: list[ClaimRecord] = []
     nlp = load_nlp(settings.model)
     model_name, model_version = model_info(nlp)
+    stats = batch_line_stats(files, settings)
 
     stream = read_articles(files, settings.max_bytes)
     articles_only: list[Article] = []
@@ -203,10 +219,10 @@ def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None) -
             del nlp
             context = multiprocessing.get_context("spawn")
             pool = context.Pool(settings.workers, initializer=_init_worker,
-                                initargs=(settings.model, settings.batch_size))
+                                initargs=(settings.model, settings.batch_size, stats))
             batches = pool.imap(_work, _chunks(articles(), chunk_size))
         else:
-            batches = (process_articles(nlp, chunk, settings.batch_size)
+            batches = (process_articles(nlp, chunk, settings.batch_size, stats)
                        for chunk in _chunks(articles(), chunk_size))
         for results in batches:
             for result in results:
@@ -250,6 +266,8 @@ def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None) -
                 "clusters": summary.clusters, "sources": len(sources),
                 "errors": summary.errors,
                 "words": summary.words},
+        notes=["raw offsets of HTML inputs index the text trafilatura extracted from the page"]
+        if any(p.suffix.lower() in {".html", ".htm"} for p in files) else [],
         started=started.isoformat(timespec="seconds"),
         finished=datetime.now(UTC).isoformat(timespec="seconds"),
         seconds=round(summary.seconds, 3), completed=True))

@@ -170,6 +170,7 @@ class Manifest(Record):
     settings: dict[str, object]
     inputs: list[str]
     counts: dict[str, int]
+    notes: list[str] = Field(default_factory=list, description="how to read this run's offsets")
     started: str
     finished: str | None
     seconds: float
