@@ -1060,4 +1060,6 @@ def clean_article(article: Article, batch: BatchLineStats | None = None) -> Clea
         published=article.published or found.get("published") or outcome.published,
         publisher=article.publisher or found.get("publisher") or outcome.publisher,
         dropped_lines=len(outcome.lines) - len(outcome.kept),
+        bio=" ".join(d.text for d in outcome.decisions if d.label == "bio") or None,
+        trailers=[d.text for d in outcome.decisions if d.label == "trailer"],
     )

@@ -140,7 +140,8 @@ def process_articles(nlp, articles: list[Article], batch_size: int,
         results[index] = (ArticleRecord(
             doc_id=article.doc_id, path=article.path, title=cleaned.title,
             authors=cleaned.authors, published=cleaned.published, publisher=cleaned.publisher,
-            url=article.url, format=article.format, text=cleaned.text,
+            url=article.url, format=article.format, bio=cleaned.bio,
+            trailers=cleaned.trailers, text=cleaned.text,
             n_claims=len(claims)), claims)
     return [r for r in results if r is not None]
 

@@ -109,6 +109,9 @@ class ArticleRecord(Record):
     publisher: str | None = None
     url: str | None = None
     format: InputFormat = "txt"
+    bio: str | None = Field(None, description="the author biography cut from the page")
+    trailers: list[str] = Field(default_factory=list,
+                                description="syndication trailers cut from the page")
     text: str = Field(description="the cleaned body")
     n_claims: int = 0
 
@@ -203,3 +206,5 @@ class CleanedArticle(BaseModel):
     published: str | None = None
     publisher: str | None = None
     dropped_lines: int = 0
+    bio: str | None = None
+    trailers: list[str] = Field(default_factory=list)

@@ -128,3 +128,14 @@ def test_jsonl_input_and_help(tmp_path: Path) -> None:
     help_text = subprocess.run([*CLAIMS, "run", "--help"], capture_output=True, text=True,
                                check=True).stdout
     assert "OUT_DIR" in help_text and "recursively" in help_text
+
+
+def test_bios_and_trailers_go_to_metadata_not_body(corpus_run: Path) -> None:
+    articles = {a["doc_id"]: a for a in read_jsonl(corpus_run / "articles.jsonl")}
+    ruehl = articles["003_f866f8617738da58"]
+    assert ruehl["bio"].startswith("John P. Ruehl is an Australian-American journalist")
+    assert ruehl["trailers"] == ["This article was produced by Globetrotter."]
+    assert "Globetrotter" not in ruehl["text"] and "journalist living" not in ruehl["text"]
+    assert ruehl["authors"] == ["Susan T. Johnson", "John P. Ruehl"]
+    assert articles["002_b355f01e7a83066b"]["published"] == "2022-06-08"
+    assert articles["002_b355f01e7a83066b"]["publisher"] == "Caliber.az"
