@@ -22,7 +22,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     settings = RunSettings(model=args.model, workers=args.workers, batch_size=args.batch_size,
                            max_bytes=args.max_bytes, progress=not args.quiet)
-    summary = run(args.inputs, Path(args.output), settings)
+    summary = run(args.inputs, Path(args.output), settings, resume=args.resume)
     print(summary.table())
     return 0
 
@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--batch-size", type=int, default=32, help="nlp.pipe batch size")
     run.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                      help="refuse an article larger than this many bytes (default: 50 MB)")
+    run.add_argument("--resume", action="store_true",
+                     help="finish a run that was interrupted (same inputs and settings): "
+                          "inputs already in OUT_DIR's journal are not processed again")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=_cmd_run)
 

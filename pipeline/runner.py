@@ -12,7 +12,10 @@ A failure in one article becomes an error record and the run goes on.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
+import os
 import sys
 import time
 from collections import Counter
@@ -52,6 +55,7 @@ class RunSettings:
     batch_size: int = 32
     max_bytes: int = DEFAULT_MAX_BYTES
     batch_stats_sample: int = 2000  # articles read first to find lines repeated across the batch
+    segment_chars: int = 100_000  # longer articles are parsed in pieces (bounded memory)
     progress: bool = True
 
 
@@ -89,6 +93,7 @@ class RunSummary:
 
 
 ArticleResult = tuple[ArticleRecord, list[ClaimRecord]] | ErrorRecord
+Item = Article | PipelineError
 
 
 def error_record(error: PipelineError) -> ErrorRecord:
@@ -96,72 +101,105 @@ def error_record(error: PipelineError) -> ErrorRecord:
                        error=error.code, message=error.message)
 
 
+def _failure(stage: str, article: Article, error: Exception) -> ErrorRecord:
+    return error_record(StageFailure(f"{type(error).__name__}: {error}", stage=stage,
+                                     path=article.path, doc_id=article.doc_id))
+
+
 def _clean(article: Article, batch: BatchLineStats | None) -> CleanedArticle | ErrorRecord:
     try:
         return clean_article(article, batch)
     except Exception as error:  # noqa: BLE001 - one bad article must not stop the run
-        return error_record(StageFailure(f"{type(error).__name__}: {error}", stage="clean",
-                                         path=article.path, doc_id=article.doc_id))
+        return _failure("clean", article, error)
 
 
-def process_articles(nlp, articles: list[Article], batch_size: int,
-                     batch: BatchLineStats | None = None) -> list[ArticleResult]:
-    """Clean, parse and extract claims for a list of articles, in order."""
-    results: list[ArticleResult | None] = [None] * len(articles)
-    cleaned_items: list[tuple[int, CleanedArticle]] = []
-    for index, article in enumerate(articles):
-        cleaned = _clean(article, batch)
+def segments(text: str, limit: int) -> list[tuple[int, int]]:
+    """Cut a long text into pieces of at most `limit` characters at paragraph breaks
+    (else sentence ends, else spaces), so a huge article is parsed in bounded memory."""
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = max(window.rfind("\n\n"), window.rfind(". "), window.rfind(" "))
+        end = start + (cut + 1 if cut > limit // 4 else limit)
+        pieces.append((start, end))
+        start = end
+    pieces.append((start, len(text)))
+    return pieces
+
+
+def process_articles(nlp, items: list[Item], batch_size: int,
+                     batch: BatchLineStats | None = None,
+                     segment_chars: int = 100_000) -> list[ArticleResult]:
+    """Clean, parse and extract claims for each item, in order; an ingest error passes
+    through as its error record so results stay aligned with the input order."""
+    results: list[ArticleResult | None] = [None] * len(items)
+    claims: dict[int, list[ClaimRecord]] = {}
+    texts = []
+    for index, item in enumerate(items):
+        if isinstance(item, PipelineError):
+            results[index] = error_record(item)
+            continue
+        cleaned = _clean(item, batch)
         if isinstance(cleaned, ErrorRecord):
             results[index] = cleaned
-        else:
-            cleaned_items.append((index, cleaned))
-    texts = ((cleaned.text, (index, cleaned)) for index, cleaned in cleaned_items)
-    try:
-        parsed = list(nlp.pipe(texts, as_tuples=True, batch_size=batch_size))
-    except Exception:  # noqa: BLE001 - retry one by one to isolate the article at fault
-        parsed = []
-        for text, context in ((c.text, (i, c)) for i, c in cleaned_items):
-            try:
-                parsed.append((nlp(text), context))
-            except Exception as error:  # noqa: BLE001
-                index, cleaned = context
-                results[index] = error_record(StageFailure(
-                    f"{type(error).__name__}: {error}", stage="nlp",
-                    path=cleaned.article.path, doc_id=cleaned.article.doc_id))
-    for doc, (index, cleaned) in parsed:
-        article = cleaned.article
-        try:
-            claims = to_records(doc, cleaned)
-        except Exception as error:  # noqa: BLE001
-            results[index] = error_record(StageFailure(
-                f"{type(error).__name__}: {error}", stage="claims", path=article.path,
-                doc_id=article.doc_id))
             continue
+        claims[index] = []
         results[index] = (ArticleRecord(
-            doc_id=article.doc_id, path=article.path, title=cleaned.title,
-            authors=cleaned.authors, published=cleaned.published, publisher=cleaned.publisher,
-            url=article.url, format=article.format, bio=cleaned.bio,
-            trailers=cleaned.trailers, text=cleaned.text,
-            n_claims=len(claims)), claims)
+            doc_id=item.doc_id, path=item.path, title=cleaned.title, authors=cleaned.authors,
+            published=cleaned.published, publisher=cleaned.publisher, url=item.url,
+            format=item.format, bio=cleaned.bio, trailers=cleaned.trailers, text=cleaned.text,
+            n_claims=0), claims[index])
+        texts.extend((cleaned.text[a:b], (index, cleaned, a))
+                     for a, b in segments(cleaned.text, segment_chars))
+
+    def convert(doc, index: int, cleaned: CleanedArticle, base: int) -> None:
+        if isinstance(results[index], ErrorRecord):
+            return
+        try:
+            claims[index].extend(to_records(doc, cleaned, base))
+        except Exception as error:  # noqa: BLE001
+            results[index] = _failure("claims", cleaned.article, error)
+
+    try:
+        for doc, (index, cleaned, base) in nlp.pipe(texts, as_tuples=True,
+                                                    batch_size=batch_size):
+            convert(doc, index, cleaned, base)
+    except Exception:  # noqa: BLE001 - redo one by one to isolate the article at fault
+        for index in claims:
+            claims[index].clear()
+        for text, (index, cleaned, base) in texts:
+            if isinstance(results[index], ErrorRecord):
+                continue
+            try:
+                convert(nlp(text), index, cleaned, base)
+            except Exception as error:  # noqa: BLE001
+                results[index] = _failure("nlp", cleaned.article, error)
+    for result in results:
+        if isinstance(result, tuple):
+            result[0].n_claims = len(result[1])
     return [r for r in results if r is not None]
 
 
 # --- worker processes ---------------------------------------------------------
 
-_worker_nlp = None
-_worker_batch = 32
-_worker_stats: BatchLineStats | None = None
+_worker: dict = {}
 
 
-def _init_worker(model: str, batch_size: int, stats: BatchLineStats | None) -> None:
-    global _worker_nlp, _worker_batch, _worker_stats
-    _worker_nlp = load_nlp(model)
-    _worker_batch = batch_size
-    _worker_stats = stats
+def _init_worker(settings: RunSettings, stats: BatchLineStats | None) -> None:
+    _worker.update(nlp=load_nlp(settings.model), settings=settings, stats=stats)
 
 
-def _work(articles: list[Article]) -> list[ArticleResult]:
-    return process_articles(_worker_nlp, articles, _worker_batch, _worker_stats)
+def _work(items: list[Item]) -> list[ArticleResult]:
+    settings = _worker["settings"]
+    return process_articles(_worker["nlp"], items, settings.batch_size, _worker["stats"],
+                            settings.segment_chars)
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def batch_line_stats(files: list[Path], settings: RunSettings) -> BatchLineStats | None:
@@ -175,16 +213,96 @@ def batch_line_stats(files: list[Path], settings: RunSettings) -> BatchLineStats
     return BatchLineStats.from_texts(sample)
 
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
+# --- the journal: what makes a killed run resumable ------------------------------
+
+
+class Journal:
+    """Append-only record of every input's result, in input order.
+
+    Each processed chunk is appended and fsynced before the next, so after a kill
+    (SIGKILL included) the journal holds a prefix of the results, at most with a torn
+    last line. `--resume` keeps that prefix, skips as many inputs, and goes on; the
+    final files are always assembled from the journal, so a resumed run writes the
+    same bytes as an uninterrupted one.
+    """
+
+    NAME = ".journal.jsonl"
+
+    def __init__(self, out_dir: Path, fingerprint: str, resume: bool) -> None:
+        self.path = out_dir / self.NAME
+        self.done = 0
+        if resume and self.path.exists():
+            self.done = self._recover(fingerprint)
+        if self.done == 0:
+            with self.path.open("w", encoding="utf-8") as handle:
+                handle.write(json.dumps({"fingerprint": fingerprint}) + "\n")
+        self.handle = self.path.open("a", encoding="utf-8")
+
+    def _recover(self, fingerprint: str) -> int:
+        """Count complete entries of a matching journal and cut a torn tail."""
+        good_bytes, entries = 0, -1
+        with self.path.open("rb") as handle:
+            for line in handle:
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    break
+                if not line.endswith(b"\n"):
+                    break
+                if entries == -1 and entry.get("fingerprint") != fingerprint:
+                    return 0  # another run's journal: start over
+                entries += 1
+                good_bytes += len(line)
+        with self.path.open("r+b") as handle:
+            handle.truncate(good_bytes)
+        return max(entries, 0)
+
+    def append(self, results: list[ArticleResult]) -> None:
+        for result in results:
+            if isinstance(result, ErrorRecord):
+                entry = {"error": result.model_dump(mode="json")}
+            else:
+                record, claims = result
+                entry = {"article": record.model_dump(mode="json"),
+                         "claims": [c.model_dump(mode="json") for c in claims]}
+            self.handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+
+    def entries(self) -> Iterator[dict]:
+        self.handle.close()
+        with self.path.open(encoding="utf-8") as handle:
+            next(handle)  # the fingerprint
+            for line in handle:
+                yield json.loads(line)
+
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _fingerprint(inputs: list[str], settings: RunSettings, model: str) -> str:
+    keep = {k: v for k, v in asdict(settings).items() if k not in {"progress", "workers"}}
+    key = json.dumps([__version__, model, [str(i) for i in inputs], keep], sort_keys=True)
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 # --- the run ------------------------------------------------------------------
 
 
-def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None) -> RunSummary:
+def _manifest(inputs: list[str], settings: RunSettings, model: tuple[str, str],
+              counts: dict[str, int], notes: list[str], started: datetime, seconds: float,
+              completed: bool) -> Manifest:
+    return Manifest(
+        package_version=__version__, model_name=model[0], model_version=model[1],
+        settings={k: v for k, v in asdict(settings).items() if k != "progress"},
+        inputs=[str(i) for i in inputs], counts=counts, notes=notes,
+        started=started.isoformat(timespec="seconds"),
+        finished=datetime.now(UTC).isoformat(timespec="seconds") if completed else None,
+        seconds=round(seconds, 3), completed=completed)
+
+
+def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None,
+        resume: bool = False) -> RunSummary:
     """Process `inputs` into `out_dir` and return the run's summary."""
     settings = settings or RunSettings()
     started = datetime.now(UTC)
@@ -192,60 +310,62 @@ def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None) -
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = RunSummary(out_dir=out_dir)
     files, missing = discover(inputs)
-    errors: list[ErrorRecord] = [error_record(e) for e in missing]
-    claims: list[ClaimRecord] = []
     nlp = load_nlp(settings.model)
-    model_name, model_version = model_info(nlp)
+    model = model_info(nlp)
+    notes = (["raw offsets of HTML inputs index the text trafilatura extracted from the page"]
+             if any(p.suffix.lower() in {".html", ".htm"} for p in files) else [])
+    write_json(out_dir / "manifest.json", _manifest(inputs, settings, model, {}, notes,
+                                                    started, 0.0, False))
+    journal = Journal(out_dir, _fingerprint(inputs, settings, model[0]), resume)
     stats = batch_line_stats(files, settings)
-
-    stream = read_articles(files, settings.max_bytes)
-    articles_only: list[Article] = []
-
-    def articles() -> Iterator[Article]:
-        for item in stream:
-            if isinstance(item, PipelineError):
-                errors.append(error_record(item))
-                bar.update(1)
-            else:
-                articles_only.append(item)
-                yield item
-
-    bar = tqdm(total=count_articles(files), unit="art", disable=not settings.progress,
+    items: Iterator[Item] = iter([*missing, *read_articles(files, settings.max_bytes)])
+    total = len(missing) + count_articles(files)
+    for _ in islice(items, journal.done):
+        pass  # already in the journal
+    bar = tqdm(total=total, initial=journal.done, unit="art", disable=not settings.progress,
                file=sys.stderr, dynamic_ncols=True, desc="articles")
-    articles_file = AtomicFile(out_dir / "articles.jsonl")
     chunk_size = max(settings.batch_size, 8)
+    words = 0
     pool = None
     try:
         if settings.workers > 1:
             del nlp
             context = multiprocessing.get_context("spawn")
             pool = context.Pool(settings.workers, initializer=_init_worker,
-                                initargs=(settings.model, settings.batch_size, stats))
-            batches = pool.imap(_work, _chunks(articles(), chunk_size))
+                                initargs=(settings, stats))
+            batches = pool.imap(_work, _chunks(items, chunk_size))
         else:
-            batches = (process_articles(nlp, chunk, settings.batch_size, stats)
-                       for chunk in _chunks(articles(), chunk_size))
+            batches = (process_articles(nlp, chunk, settings.batch_size, stats,
+                                        settings.segment_chars)
+                       for chunk in _chunks(items, chunk_size))
         for results in batches:
-            for result in results:
-                if isinstance(result, ErrorRecord):
-                    errors.append(result)
-                else:
-                    record, article_claims = result
-                    articles_file.write_line(dumps(record))
-                    claims.extend(article_claims)
-                    summary.articles += 1
-                    summary.words += len(record.text.split())
-                bar.update(1)
+            journal.append(results)
+            words += sum(len(r[0].text.split()) for r in results if isinstance(r, tuple))
+            bar.update(len(results))
             elapsed = time.perf_counter() - clock
-            bar.set_postfix_str(f"{summary.words / elapsed:,.0f} words/s" if elapsed else "")
-    except BaseException:
-        articles_file.abort()
-        raise
+            bar.set_postfix_str(f"{words / elapsed:,.0f} words/s" if elapsed else "")
     finally:
         bar.close()
         if pool is not None:
             pool.close()
             pool.join()
+    # assemble the outputs from the journal (the same bytes whether or not resumed)
+    claims: list[ClaimRecord] = []
+    errors: list[ErrorRecord] = []
+    articles_file = AtomicFile(out_dir / "articles.jsonl")
+    try:
+        for entry in journal.entries():
+            if "error" in entry:
+                errors.append(ErrorRecord.model_validate(entry["error"]))
+                continue
+            record = ArticleRecord.model_validate(entry["article"])
+            articles_file.write_line(dumps(record))
+            claims.extend(ClaimRecord.model_validate(c) for c in entry["claims"])
+            summary.articles += 1
+            summary.words += len(record.text.split())
+    except BaseException:
+        articles_file.abort()
+        raise
     sources = unify_sources(claims)
     clusters = cluster_claims(claims)
     articles_file.commit()
@@ -259,17 +379,10 @@ def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None) -
     summary.multi_article_clusters = sum(1 for c in clusters if c.n_articles > 1)
     summary.errors = len(errors)
     summary.seconds = time.perf_counter() - clock
-    settings_record = {k: v for k, v in asdict(settings).items() if k != "progress"}
-    write_json(out_dir / "manifest.json", Manifest(
-        package_version=__version__, model_name=model_name, model_version=model_version,
-        settings=settings_record, inputs=[str(i) for i in inputs],
-        counts={"files": len(files), "articles": summary.articles, "claims": summary.claims,
-                "clusters": summary.clusters, "sources": len(sources),
-                "errors": summary.errors,
-                "words": summary.words},
-        notes=["raw offsets of HTML inputs index the text trafilatura extracted from the page"]
-        if any(p.suffix.lower() in {".html", ".htm"} for p in files) else [],
-        started=started.isoformat(timespec="seconds"),
-        finished=datetime.now(UTC).isoformat(timespec="seconds"),
-        seconds=round(summary.seconds, 3), completed=True))
+    counts = {"files": len(files), "articles": summary.articles, "claims": summary.claims,
+              "clusters": summary.clusters, "sources": len(sources), "errors": summary.errors,
+              "words": summary.words}
+    write_json(out_dir / "manifest.json", _manifest(inputs, settings, model, counts, notes,
+                                                    started, summary.seconds, True))
+    journal.remove()
     return summary

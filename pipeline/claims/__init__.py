@@ -24,48 +24,54 @@ from pipeline.schema import (
 
 
 def _span_fields(cleaned: CleanedArticle, start: int, end: int) -> dict:
+    """Offsets of a span of the cleaned text, and of the same words in the raw input."""
     raw_start, raw_end = cleaned.offsets.to_raw(start, end)
     return {"text": cleaned.text[start:end], "start": start, "end": end,
             "raw_start": raw_start, "raw_end": raw_end}
 
 
-def claim_id(doc_id: str, attribution: Attribution) -> str:
+def claim_id(doc_id: str, attribution: Attribution, base: int = 0) -> str:
     """Stable id: the same claim at the same place of the same article gets the same id."""
-    key = f"{doc_id}|{attribution.content}|{attribution.source}|{attribution.cue}"
+    key = f"{doc_id}|{base}|{attribution.content}|{attribution.source}|{attribution.cue}"
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def to_records(doc: Doc, cleaned: CleanedArticle) -> list[ClaimRecord]:
-    """Convert the Doc's attributions into schema records (the edge of the spaCy layer)."""
+def to_records(doc: Doc, cleaned: CleanedArticle, base: int = 0) -> list[ClaimRecord]:
+    """Convert the Doc's attributions into schema records (the edge of the spaCy layer).
+
+    `doc` may be one segment of a long article, starting at `base` in its cleaned text.
+    """
     doc_id = cleaned.article.doc_id
+    canonicals = doc._.entity_canonicals or {}
     records: list[ClaimRecord] = []
+
+    def fields(start: int, end: int) -> dict:
+        return _span_fields(cleaned, base + start, base + end)
+
     for attribution in doc._.attributions or []:
         if attribution.source is None:
             continue
-        start, end = attribution.content
-        canonicals = doc._.entity_canonicals or {}
         entities = [EntityMention(text=e.text, label=e.label_,
                                   canonical=canonicals.get((e.start_char, e.end_char)),
-                                  start=e.start_char, end=e.end_char)
+                                  start=base + e.start_char, end=base + e.end_char)
                     for e in doc.ents if any(a <= e.start_char and e.end_char <= b
                                              for a, b in attribution.parts)]
-        source = SourceSpan(**_span_fields(cleaned, *attribution.source),
+        source = SourceSpan(**fields(*attribution.source),
                             canonical=attribution.source_canonical
-                            or cleaned.text[attribution.source[0]:attribution.source[1]],
+                            or doc.text[attribution.source[0]:attribution.source[1]],
                             type=attribution.source_type, named=attribution.source_named,
                             role=attribution.source_role)
-        cue = (CueSpan(**_span_fields(cleaned, *attribution.cue),
-                       lemma=attribution.cue_lemma or "")
+        cue = (CueSpan(**fields(*attribution.cue), lemma=attribution.cue_lemma or "")
                if attribution.cue else None)
-        content = ContentSpan(**_span_fields(cleaned, start, end))
+        content = ContentSpan(**fields(*attribution.content))
         if len(attribution.parts) > 1:
-            pieces = [Piece(**{k: v for k, v in _span_fields(cleaned, a, b).items()
-                               if k != "text"}) for a, b in attribution.parts]
+            pieces = [Piece(**{k: v for k, v in fields(a, b).items() if k != "text"})
+                      for a, b in attribution.parts]
             content = content.model_copy(update={
-                "text": " ".join(cleaned.text[a:b] for a, b in attribution.parts),
+                "text": " ".join(doc.text[a:b] for a, b in attribution.parts),
                 "parts": pieces})
         records.append(ClaimRecord(
-            claim_id=claim_id(doc_id, attribution), doc_id=doc_id, kind=attribution.kind,
+            claim_id=claim_id(doc_id, attribution, base), doc_id=doc_id, kind=attribution.kind,
             source=source, cue=cue, content=content,
             confidence=attribution.confidence, entities=entities))
     return records
