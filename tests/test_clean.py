@@ -210,13 +210,12 @@ def test_decisions_explain_bio_and_trailer() -> None:
 
 
 def test_evaluation_against_gold_lines() -> None:
-    if not (GOLD / "metadata.jsonl").exists():
-        pytest.skip("no cleaning gold in annotations/clean")
+    assert (GOLD / "metadata.jsonl").exists(), "the cleaning gold belongs in annotations/clean"
     result = evaluate_cleaning(GOLD, CORPUS)
     assert result["lines"]["precision"] >= 0.98
     assert result["lines"]["recall"] >= 0.98
     n = result["metadata"]["articles"]
-    assert result["metadata"]["all_fields"] == n
+    assert n == 5 and result["metadata"]["all_fields"] == n
     assert result["damage"] == {"broken_entities": 0, "unpaired_quotes": 0}
     assert "body-line precision" in format_cleaning_report(result, 0.999)
 
@@ -452,8 +451,7 @@ def test_property_repair_is_idempotent_and_single_line(raw: str) -> None:
 
 def test_gold_metadata_file_matches_expectations() -> None:
     path = GOLD / "metadata.jsonl"
-    if not path.exists():
-        pytest.skip("no cleaning gold in annotations/clean")
+    assert path.exists(), "the cleaning gold belongs in annotations/clean"
     for row in path.read_text(encoding="utf-8").splitlines():
         record = json.loads(row)
         assert tuple(record[k] for k in ("title", "authors", "published", "publisher")) == (
