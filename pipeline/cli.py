@@ -21,7 +21,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from pipeline.runner import RunSettings, run
 
     settings = RunSettings(model=args.model, workers=args.workers, batch_size=args.batch_size,
-                           max_bytes=args.max_bytes, progress=not args.quiet)
+                           max_bytes=args.max_bytes, progress=not args.quiet,
+                           engine=args.engine, scheduler=args.scheduler)
     summary = run(args.inputs, Path(args.output), settings, resume=args.resume)
     print(summary.table())
     return 0
@@ -102,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=1,
                      help="processes, each loading the model once (default: 1)")
     run.add_argument("--batch-size", type=int, default=32, help="nlp.pipe batch size")
+    run.add_argument("--engine", choices=["local", "dask"], default="local",
+                     help="where the per-article stages run: this machine's processes "
+                          "(default) or a Dask cluster")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="Dask scheduler address (tcp://host:8786); without it --engine dask "
+                          "starts a local cluster of --workers processes")
     run.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                      help="refuse an article larger than this many bytes (default: 50 MB)")
     run.add_argument("--resume", action="store_true",

@@ -55,7 +55,9 @@ class RunSettings:
     batch_size: int = 32
     max_bytes: int = DEFAULT_MAX_BYTES
     batch_stats_sample: int = 2000  # articles read first to find lines repeated across the batch
-    segment_chars: int = 100_000  # longer articles are parsed in pieces (bounded memory)
+    segment_chars: int = 50_000  # longer articles are parsed in pieces (bounded memory)
+    engine: str = "local"  # "local" (this machine's processes) or "dask"
+    scheduler: str | None = None  # Dask scheduler address; None starts a local cluster
     progress: bool = True
 
 
@@ -130,7 +132,7 @@ def segments(text: str, limit: int) -> list[tuple[int, int]]:
 
 def process_articles(nlp, items: list[Item], batch_size: int,
                      batch: BatchLineStats | None = None,
-                     segment_chars: int = 100_000) -> list[ArticleResult]:
+                     segment_chars: int = 50_000) -> list[ArticleResult]:
     """Clean, parse and extract claims for each item, in order; an ingest error passes
     through as its error record so results stay aligned with the input order."""
     results: list[ArticleResult | None] = [None] * len(items)
@@ -194,6 +196,49 @@ def _work(items: list[Item]) -> list[ArticleResult]:
     settings = _worker["settings"]
     return process_articles(_worker["nlp"], items, settings.batch_size, _worker["stats"],
                             settings.segment_chars)
+
+
+def _dask_work(items: list[Item], settings: RunSettings,
+               stats: BatchLineStats | None) -> list[ArticleResult]:
+    """Runs on a Dask worker: the model is loaded once per worker process and kept."""
+    if _worker.get("settings") != settings:
+        _init_worker(settings, stats)
+    return _work(items)
+
+
+def _dask_batches(chunks: Iterator[list[Item]], settings: RunSettings,
+                  stats: BatchLineStats | None) -> Iterator[list[ArticleResult]]:
+    """Per-article stages on a Dask cluster, results yielded in input order.
+
+    At most a few chunks per worker are in flight, so memory stays flat however
+    large the input; the dedup stage then runs here, over all results.
+    """
+    from collections import deque
+
+    from distributed import Client, LocalCluster
+
+    cluster = None
+    if settings.scheduler:
+        client = Client(settings.scheduler)
+    else:
+        cluster = LocalCluster(n_workers=max(1, settings.workers), threads_per_worker=1,
+                               processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        workers = max(1, len(client.scheduler_info()["workers"]))
+        pending: deque = deque()
+        stats_future = client.scatter(stats, broadcast=True) if stats is not None else None
+        for chunk in chunks:
+            pending.append(client.submit(_dask_work, chunk, settings, stats_future,
+                                         pure=False))
+            while len(pending) >= 3 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -281,7 +326,8 @@ class Journal:
 
 
 def _fingerprint(inputs: list[str], settings: RunSettings, model: str) -> str:
-    keep = {k: v for k, v in asdict(settings).items() if k not in {"progress", "workers"}}
+    keep = {k: v for k, v in asdict(settings).items()
+            if k not in {"progress", "workers", "engine", "scheduler"}}
     key = json.dumps([__version__, model, [str(i) for i in inputs], keep], sort_keys=True)
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
@@ -328,7 +374,10 @@ def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None,
     words = 0
     pool = None
     try:
-        if settings.workers > 1:
+        if settings.engine == "dask":
+            del nlp
+            batches = _dask_batches(_chunks(items, chunk_size), settings, stats)
+        elif settings.workers > 1:
             del nlp
             context = multiprocessing.get_context("spawn")
             pool = context.Pool(settings.workers, initializer=_init_worker,

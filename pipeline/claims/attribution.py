@@ -264,8 +264,15 @@ class AttributionExtractor:
         found.extend(self._line_patterns(doc, quotes))
         found = self._dedupe(found)
         found.extend(self._continuations(doc, sentences, found, quotes))
+        # modules below import this one, hence the late imports
+        from pipeline.claims.speakers import resolve_speakers
+        from pipeline.claims.tagged import combine
+
+        found = combine(doc, found, lambda parts, source, head, cue, lemma, weight, pattern:
+                        self._finish(doc, parts, source, head, cue, lemma, weight, pattern,
+                                     quotes))
+        found = self._dedupe(found)
         found.sort(key=lambda a: (a.content[0], a.content[1]))
-        from pipeline.claims.speakers import resolve_speakers  # speakers imports this module
 
         doc._.entity_canonicals = resolve_speakers(doc, found)
         doc._.attributions = found
