@@ -44,6 +44,8 @@ def to_records(doc: Doc, cleaned: CleanedArticle, base: int = 0) -> list[ClaimRe
     doc_id = cleaned.article.doc_id
     canonicals = doc._.entity_canonicals or {}
     records: list[ClaimRecord] = []
+    text = doc.text
+    ents = list(doc.ents)
 
     def fields(start: int, end: int) -> dict:
         return _span_fields(cleaned, base + start, base + end)
@@ -54,11 +56,11 @@ def to_records(doc: Doc, cleaned: CleanedArticle, base: int = 0) -> list[ClaimRe
         entities = [EntityMention(text=e.text, label=e.label_,
                                   canonical=canonicals.get((e.start_char, e.end_char)),
                                   start=base + e.start_char, end=base + e.end_char)
-                    for e in doc.ents if any(a <= e.start_char and e.end_char <= b
+                    for e in ents if any(a <= e.start_char and e.end_char <= b
                                              for a, b in attribution.parts)]
         source = SourceSpan(**fields(*attribution.source),
                             canonical=attribution.source_canonical
-                            or doc.text[attribution.source[0]:attribution.source[1]],
+                            or text[attribution.source[0]:attribution.source[1]],
                             type=attribution.source_type, named=attribution.source_named,
                             role=attribution.source_role)
         cue = (CueSpan(**fields(*attribution.cue), lemma=attribution.cue_lemma or "")
@@ -68,7 +70,7 @@ def to_records(doc: Doc, cleaned: CleanedArticle, base: int = 0) -> list[ClaimRe
             pieces = [Piece(**{k: v for k, v in fields(a, b).items() if k != "text"})
                       for a, b in attribution.parts]
             content = content.model_copy(update={
-                "text": " ".join(doc.text[a:b] for a, b in attribution.parts),
+                "text": " ".join(text[a:b] for a, b in attribution.parts),
                 "parts": pieces})
         records.append(ClaimRecord(
             claim_id=claim_id(doc_id, attribution, base), doc_id=doc_id, kind=attribution.kind,

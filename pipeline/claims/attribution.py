@@ -1,7 +1,7 @@
 """Attribution extraction: source, cue and content of every attributed claim in a Doc.
 
 In: a parsed spaCy `Doc`. Out: `doc._.attributions`, a list of `Attribution`
-(character offsets into `doc.text`), plus `doc.spans["attr_source"|"attr_cue"|
+(character offsets into `doc_text(doc)`), plus `doc.spans["attr_source"|"attr_cue"|
 "attr_content"]` for displaCy and other spaCy tools.
 
 Method: rules over the dependency parse, in the tradition of Krestel et al.
@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -60,7 +61,7 @@ QUOTE_MARKS = "“”„«»\"'‘’`"
 
 @dataclass
 class Attribution:
-    """One attributed claim as character offsets into `doc.text`.
+    """One attributed claim as character offsets into `doc_text(doc)`.
 
     The content may be discontinuous (a quotation interrupted by its cue); its
     pieces are `parts`, in order, and `content` is their outer bounds.
@@ -115,10 +116,20 @@ def load_lexicon() -> CueLexicon:
 
 # --- helpers over tokens ---------------------------------------------------------
 
+TEXT_KEY = "claims.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, cached while the component runs: spaCy rebuilds the string from the
+    tokens on every access, which made the rules quadratic in the article's length."""
+    cached = doc.user_data.get(TEXT_KEY)
+    return cached if cached is not None else doc.text
+
+
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Shrink a character span past surrounding punctuation, quote marks and a leading 'that'."""
-    text = doc.text
+    text = doc_text(doc)
     while start < end and (text[start] in TRIM or text[start] in QUOTE_MARKS):
         start += 1
     while end > start and (text[end - 1] in TRIM + "." or text[end - 1] in QUOTE_MARKS):
@@ -252,15 +263,30 @@ class AttributionExtractor:
     def __init__(self, lexicon: CueLexicon | None = None, min_content_chars: int = 8) -> None:
         self.lexicon = lexicon or load_lexicon()
         self.min_content_chars = min_content_chars
+        self._cue_hashes: set[int] | None = None
+        self._strings = None
 
     def __call__(self, doc: Doc) -> Doc:
-        quotes = QuoteIndex(doc.text)
+        doc.user_data[TEXT_KEY] = doc.text
+        try:
+            return self._annotate(doc)
+        finally:
+            doc.user_data.pop(TEXT_KEY, None)
+
+    def _annotate(self, doc: Doc) -> Doc:
+        quotes = QuoteIndex(doc_text(doc))
         found: list[Attribution] = []
         sentences = list(doc.sents)
+        candidates = self._candidates(doc)
+        position = 0
         for index, sent in enumerate(sentences):
             previous = sentences[index - 1] if index else None
             following = sentences[index + 1] if index + 1 < len(sentences) else None
-            found.extend(self._sentence(doc, sent, previous, following, quotes))
+            mine = []
+            while position < len(candidates) and candidates[position] < sent.end:
+                mine.append(candidates[position])
+                position += 1
+            found.extend(self._sentence(doc, sent, previous, following, quotes, mine))
         found.extend(self._line_patterns(doc, quotes))
         found = self._dedupe(found)
         found.extend(self._continuations(doc, sentences, found, quotes))
@@ -286,10 +312,28 @@ class AttributionExtractor:
 
     # -- per sentence
 
+    def _candidates(self, doc: Doc) -> list[int]:
+        """Indices of the tokens that can be cues (lexicon lemmas and words), found with
+        one array lookup instead of creating a Token object for every word."""
+        strings = doc.vocab.strings
+        if self._cue_hashes is None or self._strings is not strings:
+            words = set(self.lexicon.verbs) | set(self.lexicon.adjectives) | {
+                "according", "opinion", "view", "words", "citing", "quoting"}
+            self._cue_hashes = {strings.add(w) for w in words}
+            self._cue_hashes |= {strings.add(w.capitalize()) for w in words}
+            self._strings = strings
+        if not len(doc):
+            return []
+        table = doc.to_array([LEMMA, LOWER])
+        hashes = self._cue_hashes
+        return [i for i, (lemma, lower) in enumerate(table.tolist())
+                if lemma in hashes or lower in hashes]
+
     def _sentence(self, doc: Doc, sent: Span, previous: Span | None, following: Span | None,
-                  quotes: QuoteIndex) -> list[Attribution]:
+                  quotes: QuoteIndex, candidates: list[int]) -> list[Attribution]:
         found: list[Attribution] = []
-        for token in sent:
+        for index in candidates:
+            token = doc[index]
             if quotes.is_quoted(token.idx):
                 interrupted = self._dash_interruption(doc, token, quotes)
                 if interrupted is not None:
@@ -355,7 +399,7 @@ class AttributionExtractor:
             if cue and cue[0] < end and start < cue[1]:
                 return None
         total = sum(end - start for start, end in trimmed)
-        fraction = sum(quotes.quoted_fraction(start, end, doc.text) * (end - start)
+        fraction = sum(quotes.quoted_fraction(start, end, doc_text(doc)) * (end - start)
                        for start, end in trimmed) / total
         kind = "direct" if fraction >= 0.98 else "mixed" if fraction > 0.0 else "indirect"
         confidence = weight
@@ -417,7 +461,7 @@ class AttributionExtractor:
                           allow_paragraph: bool = False) -> Parts:
         """Quotations that continue right after `offset` in the same paragraph."""
         parts: Parts = []
-        text = doc.text
+        text = doc_text(doc)
         while True:
             position = offset
             while position < len(text) and text[position] in " \t\xa0":
@@ -493,7 +537,7 @@ class AttributionExtractor:
                 parts += self._following_quotes(doc, sent.end_char, quotes)
             return "quote", parts, None
         # 4. "X said." / "X said:" followed by the quotation
-        trailing = doc.text[verb.right_edge.idx + len(verb.right_edge):sent.end_char].strip()
+        trailing = doc_text(doc)[verb.right_edge.idx + len(verb.right_edge):sent.end_char].strip()
         if trailing in {"", ".", ":", ","} and verb_class != "belief":
             parts = self._following_quotes(doc, sent.end_char, quotes,
                                            allow_paragraph=trailing == ":")
@@ -575,7 +619,7 @@ class AttributionExtractor:
                 tokens = [t for t in verbs[-1].subtree if t.i < first - 1 and t.dep_ != "mark"]
                 if tokens:
                     parts = [(tokens[0].idx, doc[first - 1].idx)]
-        parts = [p for p in parts if doc.text[p[0]:p[1]].strip(TRIM + ".")]
+        parts = [p for p in parts if doc_text(doc)[p[0]:p[1]].strip(TRIM + ".")]
         if not parts:
             return None
         return self._finish(doc, parts, (source_start, source_end), source_head, cue,
@@ -640,14 +684,14 @@ class AttributionExtractor:
         """Vox-pop and transcript lines: '“...” ― Name' and 'NAME: words' / 'Pence: ...'."""
         found: list[Attribution] = []
         offset = 0
-        for line in doc.text.splitlines(keepends=True):
+        for line in doc_text(doc).splitlines(keepends=True):
             body = line.rstrip("\r\n")
             dash = DASH_LINE.match(body)
             colon = COLON_LINE.match(body) if dash is None else None
             if dash is not None:
                 source = (offset + dash.start("source"), offset + dash.end("source"))
                 cue_start = offset + dash.end("content")
-                cue_text = doc.text[cue_start:source[0]]
+                cue_text = doc_text(doc)[cue_start:source[0]]
                 cue = (cue_start + len(cue_text) - len(cue_text.lstrip()),
                        cue_start + len(cue_text.rstrip()))
                 content = (offset + dash.start("content"), offset + dash.end("content"))
@@ -699,13 +743,13 @@ class AttributionExtractor:
             if not before:
                 continue
             last = before[-1]
-            gap = doc.text[last.content[1]:sent.start_char]
+            gap = doc_text(doc)[last.content[1]:sent.start_char]
             if gap.count("\n\n") > 1 or len(gap) > 400:
                 continue
             text = sent.text.strip()
             opener = ORDINAL_OPENERS.match(text)
             last_start = max(0, (last.source or last.content)[0] - 40)
-            last_text = doc.text[last_start:last.content[1]]
+            last_text = doc_text(doc)[last_start:last.content[1]]
             if opener and ORDINAL_OPENERS.search(last_text.split("\n")[-1].strip() or "x"):
                 start = sent.start_char + opener.end()
                 attribution = self._finish(doc, [(start, sent.end_char)], last.source,
@@ -714,7 +758,7 @@ class AttributionExtractor:
             else:
                 quote = quotes.span_at(sent.start_char + (len(sent.text) - len(
                     sent.text.lstrip())))
-                starts_paragraph = doc.text[max(0, sent.start_char - 1):sent.start_char] in (
+                starts_paragraph = doc_text(doc)[max(0, sent.start_char - 1):sent.start_char] in (
                     "\n", "")
                 if quote is None or not starts_paragraph or quote.end < sent.end_char - 2:
                     continue

@@ -83,22 +83,29 @@ def _closes(text: str, i: int, opener: str) -> int:
     return 1
 
 
+_MARK_OR_BREAK = re.compile(r"[“”„«»‘’\"'`\n]")
+
+
 def find_quotes(text: str) -> list[QuoteSpan]:
-    """All quotation spans of `text`, in order, not overlapping."""
+    """All quotation spans of `text`, in order, not overlapping.
+
+    Only the positions of quotation marks and line breaks are visited (a regex
+    scan), so the cost is linear in the text and small in practice.
+    """
     spans: list[QuoteSpan] = []
-    paragraph_ends = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)] + [len(text)]
-    i = 0
     n = len(text)
     opener: str | None = None
     start = 0
-    while i < n:
+    skip_to = 0
+    for match in _MARK_OR_BREAK.finditer(text):
+        i = match.start()
+        if i < skip_to:
+            continue
         if opener is None:
-            found = _opens(text, i)
+            found = _opens(text, i) if text[i] != "\n" else None
             if found:
                 opener, start = found, i
-                i += len(found)
-                continue
-            i += 1
+                skip_to = i + len(found)
             continue
         if text[i] == "\n":
             # end of paragraph with the quote still open
@@ -106,22 +113,19 @@ def find_quotes(text: str) -> list[QuoteSpan]:
             while j < n and text[j].isspace():
                 j += 1
             if j < n and _opens(text, j) is not None and text[j] in "“„«\"'`":
-                i = j + (2 if text.startswith("``", j) else 1)  # continued quotation
+                skip_to = j + (2 if text.startswith("``", j) else 1)  # continued quotation
                 continue
             spans.append(QuoteSpan(start, i, False))
             opener = None
-            i += 1
+            skip_to = i + 1
             continue
         length = _closes(text, i, opener)
         if length:
             spans.append(QuoteSpan(start, i + length, True))
             opener = None
-            i += length
-            continue
-        i += 1
+            skip_to = i + length
     if opener is not None:
-        end = paragraph_ends[bisect_right(paragraph_ends, start) - 1] if paragraph_ends else n
-        spans.append(QuoteSpan(start, max(end, n), False))
+        spans.append(QuoteSpan(start, n, False))
     return spans
 
 

@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 import gender_guesser.detector
 from spacy.tokens import Doc, Span
 
-from pipeline.claims.attribution import Attribution
+from pipeline.claims.attribution import Attribution, doc_text
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "i", "me"}
 PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
@@ -108,10 +108,24 @@ class Mention:
     end: int
     name: str
     label: str
-    context: set[str]  # content words of the phrase that introduces it
+    ent: Span
     subject: bool = False  # part of its clause's subject (more salient, Lappin & Leass 1994)
 
-    @property
+    @cached_property
+    def context(self) -> set[str]:
+        """Content words introducing the entity: title before it, apposition after it."""
+        ent, doc = self.ent, self.ent.doc
+        sent = ent.sent
+        left = doc[max(sent.start, ent.start - 12):ent.start]
+        right = doc[ent.end:min(sent.end, ent.end + 12)]
+        words = {t.lemma_.lower() for t in left if t.is_alpha and not t.is_stop}
+        if ent.start > 0:
+            words.add(doc[ent.start - 1].lower_.rstrip("."))
+        if right.text.lstrip().startswith(","):
+            words |= {t.lemma_.lower() for t in right if t.is_alpha and not t.is_stop}
+        return words
+
+    @cached_property
     def gender(self) -> str | None:
         return name_gender(self.name, self.context)
 
@@ -153,32 +167,21 @@ class SpeakerResolver:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.acronyms = find_acronyms(doc.text)
+        self.acronyms = find_acronyms(doc_text(doc))
         self.people: list[Mention] = []
         self.orgs: list[Mention] = []
-        for ent in doc.ents:
+        self.ents = list(doc.ents)
+        for ent in self.ents:
             name = _clean_name(ent.text)
             if not name:
                 continue
-            mention = Mention(ent.start_char, ent.end_char, name, ent.label_, self._context(ent),
+            mention = Mention(ent.start_char, ent.end_char, name, ent.label_, ent,
                               _in_subject(ent.root))
             if ent.label_ == "PERSON":
                 self.people.append(mention)
             elif ent.label_ in ORG_LABELS:
                 self.orgs.append(mention)
         self.full_names = self._full_names()
-
-    def _context(self, ent: Span) -> set[str]:
-        """Content words introducing an entity: title before it, apposition after it."""
-        sent = ent.sent
-        left = self.doc[max(sent.start, ent.start - 12):ent.start]
-        right = self.doc[ent.end:min(sent.end, ent.end + 12)]
-        words = {t.lemma_.lower() for t in left if t.is_alpha and not t.is_stop}
-        if ent.start > 0:
-            words.add(self.doc[ent.start - 1].lower_.rstrip("."))
-        if right.text.lstrip().startswith(","):
-            words |= {t.lemma_.lower() for t in right if t.is_alpha and not t.is_stop}
-        return words
 
     def _full_names(self) -> dict[str, str]:
         """Surname (and each name part) -> the longest name the article gives that person."""
@@ -222,7 +225,7 @@ class SpeakerResolver:
         doc = self.doc
         start, end = attribution.source
         span = doc.char_span(start, end, alignment_mode="expand")
-        text = doc.text[start:end]
+        text = doc_text(doc)[start:end]
         if span is None or not len(span):
             attribution.source_canonical = _clean_name(text)
             return
@@ -238,7 +241,7 @@ class SpeakerResolver:
                                   PRONOUN_GENDER.get(lowered))
             return
         # 2. a name inside the source
-        entities = [e for e in doc.ents if e.start_char >= start and e.end_char <= end]
+        entities = [e for e in self.ents if e.start_char >= start and e.end_char <= end]
         people = [e for e in entities if e.label_ == "PERSON"]
         determiner = words[0].lower_ if words else ""
         head_lemma = head.lemma_.lower()
@@ -349,7 +352,8 @@ class SpeakerResolver:
             attribution.source_type = "PERSON" if personal else "ORG"
             attribution.source_named = True
             return
-        attribution.source_canonical = self.doc.text[attribution.source[0]:attribution.source[1]]
+        start, end = attribution.source
+        attribution.source_canonical = doc_text(self.doc)[start:end]
         attribution.source_type = "PERSON" if personal else "UNKNOWN"
 
     def _described_document(self, span: Span) -> str | None:
@@ -396,7 +400,7 @@ class SpeakerResolver:
     def entity_canonicals(self) -> dict[tuple[int, int], str]:
         """Canonical name of every PERSON/ORG-like entity of the doc, by its offsets."""
         names = {}
-        for ent in self.doc.ents:
+        for ent in self.ents:
             if ent.label_ == "PERSON":
                 names[(ent.start_char, ent.end_char)] = self.canonical_person(ent.text)
             elif ent.label_ in ORG_LABELS:

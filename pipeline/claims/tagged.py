@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from pipeline.claims.attribution import Attribution
+from pipeline.claims.attribution import Attribution, doc_text
 
 TAGGED_KEY = "attr_tagged"
 MAX_LINK_GAP = 40  # tokens between a content span and its cue
@@ -43,7 +43,7 @@ def _gap(a: Span, b: Span) -> int:
 
 def _same_paragraph(doc: Doc, a: Span, b: Span) -> bool:
     start, end = (a.end_char, b.start_char) if a.end <= b.start else (b.end_char, a.start_char)
-    return "\n\n" not in doc.text[start:end]
+    return "\n\n" not in doc_text(doc)[start:end]
 
 
 def link(doc: Doc) -> list[TaggedClaim]:
