@@ -5,6 +5,10 @@
   claims eval ...                  score claims against gold annotations
   claims eval-suite                run and score the corpus and PolNeAR dev (make eval)
   claims eval-clean ...            score the cleaning stage against gold bodies
+  claims review RUN_DIR            one static HTML page to review a run's claims in context
+  claims export RUN_DIR --format label-studio|gold -o FILE
+                                   the run as Label Studio tasks, or straight as gold
+  claims import EXPORT -o FILE     a corrected Label Studio export back into gold JSONL
 """
 
 from __future__ import annotations
@@ -76,6 +80,39 @@ def _cmd_eval_clean(args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
     else:
         print(format_cleaning_report(report))
+    return 0
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from pipeline.review import write_review
+
+    run_dir = Path(args.run_dir)
+    output = Path(args.output) if args.output else run_dir / "review.html"
+    counts = write_review(run_dir, output)
+    print(f"review: {output} ({counts['articles']} articles, {counts['claims']} claims, "
+          f"{counts['clusters']} clusters)")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from pipeline.labelstudio import export_label_studio, gold_from_run, write_gold
+
+    run_dir, output = Path(args.run_dir), Path(args.output)
+    if args.format == "gold":
+        count = write_gold(output, gold_from_run(run_dir))
+        print(f"gold: {output} ({count} attributions)")
+    else:
+        count, config = export_label_studio(run_dir, output)
+        print(f"label-studio: {output} ({count} tasks); labelling config: {config}")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from pipeline.labelstudio import import_label_studio
+
+    output = Path(args.output)
+    count = import_label_studio(Path(args.export), output)
+    print(f"gold: {output} ({count} attributions)")
     return 0
 
 
@@ -164,6 +201,41 @@ def build_parser() -> argparse.ArgumentParser:
                        help="directory of clean news articles (skipped if absent)")
     clean.add_argument("--json", action="store_true", help="print the report as JSON")
     clean.set_defaults(func=_cmd_eval_clean)
+
+    review = commands.add_parser(
+        "review", help="write a static HTML page to review a run's claims",
+        description="Write one self-contained HTML file (no network needed; open it from "
+                    "disk): the run's articles with every claim highlighted (source, cue, "
+                    "content), claim details on click, a clusters view, a sources view and "
+                    "filters by source, kind, attribution and confidence.")
+    review.add_argument("run_dir", metavar="RUN_DIR", help="output directory of `claims run`")
+    review.add_argument("-o", "--output", metavar="FILE",
+                        help="the HTML file to write (default: RUN_DIR/review.html)")
+    review.set_defaults(func=_cmd_review)
+
+    export = commands.add_parser(
+        "export", help="export a run's claims for correction (Label Studio) or as gold",
+        description="--format label-studio writes a Label Studio import file (one task per "
+                    "article, claims as predictions: SOURCE/CUE/CONTENT spans linked by "
+                    "relations) and its labelling config as label_config.xml beside FILE; "
+                    "--format gold writes the claims in the gold format of "
+                    "ANNOTATION_GUIDELINES.md (verbatim raw text and offsets). Both read the "
+                    "raw inputs named in articles.jsonl.")
+    export.add_argument("run_dir", metavar="RUN_DIR", help="output directory of `claims run`")
+    export.add_argument("--format", required=True, choices=["label-studio", "gold"])
+    export.add_argument("-o", "--output", required=True, metavar="FILE")
+    export.set_defaults(func=_cmd_export)
+
+    importer = commands.add_parser(
+        "import", help="turn a corrected Label Studio export into gold",
+        description="Read Label Studio's JSON export of tasks made by `claims export "
+                    "--format label-studio` (each task's annotation, or its predictions when "
+                    "it has none) and write gold attributions as JSONL: source, cue and "
+                    "content verbatim from the raw article, with raw content offsets.")
+    importer.add_argument("export", metavar="LABEL_STUDIO_EXPORT", help="exported JSON file")
+    importer.add_argument("-o", "--output", required=True, metavar="FILE",
+                          help="gold JSONL to write (e.g. annotations/reviewed.jsonl)")
+    importer.set_defaults(func=_cmd_import)
     return parser
 
 

@@ -55,7 +55,7 @@ class RunSettings:
     batch_size: int = 32
     max_bytes: int = DEFAULT_MAX_BYTES
     batch_stats_sample: int = 2000  # articles read first to find lines repeated across the batch
-    segment_chars: int = 50_000  # longer articles are parsed in pieces (bounded memory)
+    segment_chars: int = 20_000  # longer articles are parsed in pieces (bounded memory)
     engine: str = "local"  # "local" (this machine's processes) or "dask"
     scheduler: str | None = None  # Dask scheduler address; None starts a local cluster
     progress: bool = True
@@ -130,9 +130,28 @@ def segments(text: str, limit: int) -> list[tuple[int, int]]:
     return pieces
 
 
+BATCH_WORDS = 20_000  # words parsed together: bounds the parser's memory (~15 KB a word)
+
+
+def _word_batches(texts: list, batch_size: int) -> Iterator[list]:
+    """Group (text, context) pairs into batches of at most `batch_size` texts and about
+    BATCH_WORDS words, so one huge article never makes a huge batch."""
+    group: list = []
+    words = 0
+    for item in texts:
+        size = item[0].count(" ") + 1
+        if group and (len(group) >= batch_size or words + size > BATCH_WORDS):
+            yield group
+            group, words = [], 0
+        group.append(item)
+        words += size
+    if group:
+        yield group
+
+
 def process_articles(nlp, items: list[Item], batch_size: int,
                      batch: BatchLineStats | None = None,
-                     segment_chars: int = 50_000) -> list[ArticleResult]:
+                     segment_chars: int = 20_000) -> list[ArticleResult]:
     """Clean, parse and extract claims for each item, in order; an ingest error passes
     through as its error record so results stay aligned with the input order."""
     results: list[ArticleResult | None] = [None] * len(items)
@@ -164,9 +183,10 @@ def process_articles(nlp, items: list[Item], batch_size: int,
             results[index] = _failure("claims", cleaned.article, error)
 
     try:
-        for doc, (index, cleaned, base) in nlp.pipe(texts, as_tuples=True,
-                                                    batch_size=batch_size):
-            convert(doc, index, cleaned, base)
+        for group in _word_batches(texts, batch_size):
+            for doc, (index, cleaned, base) in nlp.pipe(group, as_tuples=True,
+                                                        batch_size=len(group)):
+                convert(doc, index, cleaned, base)
     except Exception:  # noqa: BLE001 - redo one by one to isolate the article at fault
         for index in claims:
             claims[index].clear()
