@@ -296,7 +296,7 @@ class AttributionExtractor:
 
         found = combine(doc, found, lambda parts, source, head, cue, lemma, weight, pattern:
                         self._finish(doc, parts, source, head, cue, lemma, weight, pattern,
-                                     quotes))
+                                     quotes), self.lexicon, quotes)
         found = self._dedupe(found)
         found.sort(key=lambda a: (a.content[0], a.content[1]))
 

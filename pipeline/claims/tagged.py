@@ -93,7 +93,26 @@ def _parts_f1(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def combine(doc: Doc, rules: list[Attribution], finish) -> list[Attribution]:
+NOT_ASSERTIVE = {"thank", "congratulate", "welcome", "greet", "apologize", "apologise",
+                 "invite", "visit", "meet", "attend", "sign", "request", "appeal"}
+
+
+def _plausible(claim: TaggedClaim, lexicon, quotes) -> bool:
+    """The rules' own filters, applied to a claim only the tagger found: a speaker that can
+    speak, a cue outside quotation marks, and a cue that asserts something (no wishes,
+    refusals or thanks, as in ANNOTATION_GUIDELINES.md)."""
+    from pipeline.claims.attribution import _agentive
+
+    lemma = claim.cue.root.lemma_.lower()
+    if lexicon.verbs.get(lemma, ("", 0))[0] == "intention" or lemma in NOT_ASSERTIVE:
+        return False
+    if quotes.is_quoted(claim.cue.start_char):
+        return False
+    return claim.source is not None and _agentive(claim.source.root)
+
+
+def combine(doc: Doc, rules: list[Attribution], finish, lexicon=None,
+            quotes=None) -> list[Attribution]:
     """Merge rule attributions with the tagger's linked claims.
 
     `finish(parts, source, source_head, cue, cue_lemma, weight, pattern)` builds an
@@ -123,7 +142,8 @@ def combine(doc: Doc, rules: list[Attribution], finish) -> list[Attribution]:
                              f"{rule.pattern}+tagger")
             merged.append(rebuilt if rebuilt is not None else rule)
             continue
-        if claim.source is None:
+        if claim.source is None or (lexicon is not None and not _plausible(claim, lexicon,
+                                                                            quotes)):
             continue
         source = (claim.source.start_char, claim.source.end_char)
         built = finish(parts, source, claim.source.root.i, cue, claim.cue.root.lemma_.lower(),
