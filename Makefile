@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 POLNEAR_DEV := ../shared/eval/polnear/dev
 
-.PHONY: run test eval lint bench clean-outputs
+.PHONY: run test eval lint bench train
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,16 @@ lint: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/claims eval-suite --polnear $(POLNEAR_DEV)
+	@echo "--- with the trained span tagger (claims run --tagger):"
+	$(BIN)/claims eval-suite --polnear $(POLNEAR_DEV) --tagger -o outputs/eval-tagger
 	$(BIN)/claims eval-clean --polnear $(POLNEAR_DEV)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_pipeline.py
+
+# Retrains the span tagger shipped in pipeline/resources/attribution_model/ from
+# PolNeAR train (needs ../shared/eval/polnear/train; about 25 minutes on 2 cores).
+train: $(STAMP)
+	$(BIN)/python -m pipeline.training convert
+	$(BIN)/python -m pipeline.training train
+	$(BIN)/python -m pipeline.training evaluate

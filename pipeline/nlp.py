@@ -40,8 +40,13 @@ def _add_domain_tokens(nlp: Language) -> None:
                 nlp.tokenizer.add_special_case(word, [{"ORTH": word}])
 
 
-def load_nlp(model: str = DEFAULT_MODEL, *, attribution: bool = True) -> Language:
-    """Load the installed spaCy pipeline `model` and add the project's components."""
+def load_nlp(model: str = DEFAULT_MODEL, *, attribution: bool = True,
+             tagger: bool = False) -> Language:
+    """Load the installed spaCy pipeline `model` and add the project's components.
+
+    `tagger` adds the span tagger trained on PolNeAR (`attribution_model.py`), whose
+    SOURCE/CUE/CONTENT spans the attribution component combines with its rules.
+    """
     nlp = spacy.load(model)
     _add_domain_tokens(nlp)
     if "parser" in nlp.pipe_names:
@@ -53,6 +58,10 @@ def load_nlp(model: str = DEFAULT_MODEL, *, attribution: bool = True) -> Languag
                             .joinpath("entity_patterns.jsonl")))
     if attribution:
         nlp.add_pipe("claim_attribution")
+    if tagger:
+        from pipeline.attribution_model import load_attribution_ner
+
+        load_attribution_ner(nlp)
     return nlp
 
 

@@ -22,7 +22,13 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from pipeline.claims.attribution import Attribution, doc_text
+from pipeline.claims.attribution import (
+    ATTITUDE_VERBS,
+    DOCUMENT_NOUNS,
+    Attribution,
+    doc_text,
+)
+from pipeline.claims.quotes import QuoteIndex
 
 TAGGED_KEY = "attr_tagged"
 MAX_LINK_GAP = 40  # tokens between a content span and its cue
@@ -46,6 +52,10 @@ def _same_paragraph(doc: Doc, a: Span, b: Span) -> bool:
     return "\n\n" not in doc_text(doc)[start:end]
 
 
+def _same_sentence(a: Span, b: Span) -> bool:
+    return a.doc[a.start].sent.start == b.doc[b.start].sent.start
+
+
 def link(doc: Doc) -> list[TaggedClaim]:
     """Group the doc's tagged spans into (source, cue, content parts) claims."""
     spans = sorted(doc.spans[TAGGED_KEY], key=lambda s: s.start) if TAGGED_KEY in doc.spans \
@@ -54,9 +64,13 @@ def link(doc: Doc) -> list[TaggedClaim]:
     if not cues:
         return []
     claims = {cue.start: TaggedClaim(cue) for cue in cues}
+    quotes = QuoteIndex(doc_text(doc))
     for content in (s for s in spans if s.label_ == "CONTENT"):
         best = None
+        quoted = quotes.is_quoted(content.start_char)
         for cue in cues:
+            if not quoted and not _same_sentence(content, cue):
+                continue  # reported speech stays in its cue's sentence; quotations may not
             gap = _gap(content, cue)
             between = [c for c in cues if c is not cue and min(content.start, cue.start)
                        < c.start < max(content.end, cue.end)]
@@ -94,7 +108,8 @@ def _parts_f1(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> float:
 
 
 NOT_ASSERTIVE = {"thank", "congratulate", "welcome", "greet", "apologize", "apologise",
-                 "invite", "visit", "meet", "attend", "sign", "request", "appeal"}
+                 "invite", "visit", "meet", "attend", "sign", "request", "appeal", "ask",
+                 "offer", "like", "love", "exercise", "prove", "effort"}
 
 
 def _plausible(claim: TaggedClaim, lexicon, quotes) -> bool:
@@ -104,8 +119,12 @@ def _plausible(claim: TaggedClaim, lexicon, quotes) -> bool:
     from pipeline.claims.attribution import _agentive
 
     lemma = claim.cue.root.lemma_.lower()
-    if lexicon.verbs.get(lemma, ("", 0))[0] == "intention" or lemma in NOT_ASSERTIVE:
+    verb_class = lexicon.verbs.get(lemma, ("", 0))[0]
+    if verb_class == "intention" or lemma in NOT_ASSERTIVE or lemma in ATTITUDE_VERBS:
         return False
+    if (verb_class == "evidence" and claim.source is not None
+            and claim.source.root.lemma_.lower() not in DOCUMENT_NOUNS):
+        return False  # "Russia has demonstrated ...": the article's reading, not a claim
     if quotes.is_quoted(claim.cue.start_char):
         return False
     return claim.source is not None and _agentive(claim.source.root)
