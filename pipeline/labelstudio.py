@@ -551,20 +551,10 @@ def gold_from_label_studio(tasks: list[dict], warn: Warn = _stderr) -> list[dict
 
 def write_gold(path: Path, records: Iterable[dict]) -> int:
     """Write gold records as JSONL (one object a line, like annotations/), atomically."""
-    from pipeline.write import AtomicFile
+    from pipeline.write import write_jsonl
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    target = AtomicFile(path)
-    count = 0
-    try:
-        for record in records:
-            target.write_line(json.dumps(record, ensure_ascii=False))
-            count += 1
-    except BaseException:
-        target.abort()
-        raise
-    target.commit()
-    return count
+    return write_jsonl(path, records)
 
 
 def export_label_studio(run_dir: Path, path: Path, warn: Warn = _stderr) -> tuple[int, Path]:

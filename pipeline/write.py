@@ -22,10 +22,10 @@ from pydantic import BaseModel
 OUTPUT_FILES = ("articles.jsonl", "claims.jsonl", "clusters.jsonl", "errors.jsonl")
 
 
-def dumps(record: BaseModel) -> str:
+def dumps(record: BaseModel | dict) -> str:
     """One JSON line for a record (UTF-8 kept as is, keys in schema order)."""
-    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False,
-                      separators=(", ", ": "))
+    data = record.model_dump(mode="json") if isinstance(record, BaseModel) else record
+    return json.dumps(data, ensure_ascii=False, separators=(", ", ": "))
 
 
 class AtomicFile:
@@ -52,7 +52,7 @@ class AtomicFile:
         self.tmp.unlink(missing_ok=True)
 
 
-def write_jsonl(path: Path, records: Iterable[BaseModel]) -> int:
+def write_jsonl(path: Path, records: Iterable[BaseModel | dict]) -> int:
     """Write `records` atomically to `path`; returns how many lines were written."""
     target = AtomicFile(path)
     count = 0
