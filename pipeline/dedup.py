@@ -23,6 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from pipeline.schema import ClaimRecord, ClusterRecord
+from pipeline.unionfind import UnionFind
 
 NUM_PERM = 64
 BANDS = 16
@@ -69,22 +70,6 @@ def minhash(words: list[str]) -> np.ndarray:
     return values.min(axis=1)
 
 
-class _UnionFind:
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
-
-    def find(self, item: int) -> int:
-        while self.parent[item] != item:
-            self.parent[item] = self.parent[self.parent[item]]
-            item = self.parent[item]
-        return item
-
-    def union(self, a: int, b: int) -> None:
-        root_a, root_b = self.find(a), self.find(b)
-        if root_a != root_b:
-            self.parent[max(root_a, root_b)] = min(root_a, root_b)
-
-
 def candidate_pairs(signatures: list[np.ndarray]) -> set[tuple[int, int]]:
     """Pairs of items sharing at least one LSH band bucket."""
     pairs: set[tuple[int, int]] = set()
@@ -108,7 +93,7 @@ def cluster_claims(claims: list[ClaimRecord]) -> list[ClusterRecord]:
         groups[normalise(claim.content.text)].append(index)
     keys = list(groups)
     # 2. near-duplicates between distinct forms
-    finder = _UnionFind(len(keys))
+    finder = UnionFind()
     signatures = [minhash(key.split()) for key in keys]
     guards = [guard_key(key) for key in keys]
     for a, b in candidate_pairs(signatures):

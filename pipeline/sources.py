@@ -23,6 +23,7 @@ from collections import defaultdict
 from rapidfuzz import fuzz
 
 from pipeline.schema import ClaimRecord, SourceRecord
+from pipeline.unionfind import UnionFind
 
 SURNAME_MIN = 85.0
 FIRST_NAME_MIN = 80.0
@@ -46,28 +47,9 @@ def _same_person(a: str, b: str) -> bool:
     return fuzz.ratio(parts_a[0], parts_b[0]) >= FIRST_NAME_MIN
 
 
-class _Keys:
-    """Union-find over names: each group gets the most frequent, then longest, spelling."""
-
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, name: str) -> str:
-        self.parent.setdefault(name, name)
-        while self.parent[name] != name:
-            self.parent[name] = self.parent[self.parent[name]]
-            name = self.parent[name]
-        return name
-
-    def union(self, a: str, b: str) -> None:
-        root_a, root_b = self.find(a), self.find(b)
-        if root_a != root_b:
-            self.parent[max(root_a, root_b)] = min(root_a, root_b)
-
-
 def person_keys(names: dict[str, int]) -> dict[str, str]:
     """Map each person name (with its claim count) to its run-wide canonical spelling."""
-    keys = _Keys()
+    keys = UnionFind()
     full = [n for n in names if len(n.split()) > 1]
     blocks: dict[str, list[str]] = defaultdict(list)
     for name in full:
