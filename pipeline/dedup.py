@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -85,8 +85,15 @@ def candidate_pairs(signatures: list[np.ndarray]) -> set[tuple[int, int]]:
     return pairs
 
 
-def cluster_claims(claims: list[ClaimRecord]) -> list[ClusterRecord]:
-    """Group `claims` into clusters, set each claim's `cluster_id`, return the clusters."""
+def cluster_claims(claims: list[ClaimRecord],
+                   articles: dict[str, tuple[str | None, str | None]] | None = None
+                   ) -> list[ClusterRecord]:
+    """Group `claims` into clusters, set each claim's `cluster_id`, return the clusters.
+
+    `articles` maps doc_id to (publisher, published date) for the clusters' outlets
+    and first date.
+    """
+    articles = articles or {}
     # 1. exact normalised forms
     groups: dict[str, list[int]] = defaultdict(list)
     for index, claim in enumerate(claims):
@@ -114,9 +121,13 @@ def cluster_claims(claims: list[ClaimRecord]) -> list[ClusterRecord]:
         doc_ids = sorted({c.doc_id for c in items})
         for claim in items:
             claim.cluster_id = cluster_id
+        meta = [articles.get(d, (None, None)) for d in doc_ids]
+        dates = sorted(date for _, date in meta if date)
         clusters.append(ClusterRecord(
             cluster_id=cluster_id, text=representative.content.text, claim_ids=claim_ids,
-            doc_ids=doc_ids, sources=sorted({c.source.canonical for c in items}),
-            n_articles=len(doc_ids)))
+            doc_ids=doc_ids, publishers=sorted({p for p, _ in meta if p}),
+            sources=sorted({c.source.canonical for c in items}),
+            first_published=dates[0] if dates else None, n_articles=len(doc_ids),
+            attributions=dict(sorted(Counter(c.attribution for c in items).items()))))
     clusters.sort(key=lambda c: (-c.n_articles, c.cluster_id))
     return clusters

@@ -423,6 +423,7 @@ def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None,
     # assemble the outputs from the journal (the same bytes whether or not resumed)
     claims: list[ClaimRecord] = []
     errors: list[ErrorRecord] = []
+    outlets: dict[str, tuple[str | None, str | None]] = {}
     articles_file = AtomicFile(out_dir / "articles.jsonl")
     try:
         for entry in journal.entries():
@@ -430,6 +431,7 @@ def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None,
                 errors.append(ErrorRecord.model_validate(entry["error"]))
                 continue
             record = ArticleRecord.model_validate(entry["article"])
+            outlets[record.doc_id] = (record.publisher, record.published)
             articles_file.write_line(dumps(record))
             claims.extend(ClaimRecord.model_validate(c) for c in entry["claims"])
             summary.articles += 1
@@ -438,7 +440,7 @@ def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None,
         articles_file.abort()
         raise
     sources = unify_sources(claims)
-    clusters = cluster_claims(claims)
+    clusters = cluster_claims(claims, outlets)
     articles_file.commit()
     write_jsonl(out_dir / "claims.jsonl", claims)
     write_jsonl(out_dir / "clusters.jsonl", clusters)

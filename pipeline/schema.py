@@ -138,8 +138,12 @@ class ClusterRecord(Record):
     text: str = Field(description="representative wording (the most complete member)")
     claim_ids: list[str]
     doc_ids: list[str]
+    publishers: list[str] = Field(default_factory=list)
     sources: list[str] = Field(description="canonical sources of the members")
+    first_published: str | None = Field(None, description="earliest date of its articles")
     n_articles: int
+    attributions: dict[str, int] = Field(default_factory=dict,
+                                         description="members by attribution: reported/author")
 
 
 class SourceRecord(Record):

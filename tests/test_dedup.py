@@ -52,3 +52,12 @@ def test_lsh_finds_the_pair_without_comparing_all() -> None:
                                                            "an unrelated sentence about tanks")]
     assert (0, 1) in candidate_pairs(signatures)
     assert (0, 2) not in candidate_pairs(signatures)
+
+
+def test_clusters_carry_outlets_first_date_and_attribution_counts() -> None:
+    claims = [_claim("a", "001", PUTIN_001), _claim("b", "009", PUTIN_REWORDED)]
+    [cluster] = cluster_claims(claims, {"001": ("Caliber.az", "2022-06-08"),
+                                        "009": ("Ohio POW MIA", "2022-01-29")})
+    assert cluster.publishers == ["Caliber.az", "Ohio POW MIA"]
+    assert cluster.first_published == "2022-01-29"
+    assert cluster.attributions == {"reported": 2}
