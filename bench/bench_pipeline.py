@@ -47,8 +47,8 @@ import json, resource, sys, time
 from pathlib import Path
 from pipeline.runner import RunSettings, run
 start = time.perf_counter()
-summary = run([sys.argv[1]], Path(sys.argv[2]), RunSettings(workers=int(sys.argv[3]),
-                                                            progress=False))
+summary = run([sys.argv[1]], Path(sys.argv[2]), RunSettings(
+    workers=int(sys.argv[3]), progress=False, max_bytes=int(sys.argv[4])))
 seconds = time.perf_counter() - start
 print(json.dumps({"seconds": seconds, "articles": summary.articles, "claims": summary.claims,
                   "rss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -119,7 +119,7 @@ def bench_dataset(name: str, feed: Path, words: int, work: Path) -> None:
     for processes in (1, 2):
         raw = measure(RAW, str(feed), MODEL, str(processes))
         out = work / f"{name}-{processes}"
-        pipe = measure(PIPELINE, str(feed), str(out), str(processes))
+        pipe = measure(PIPELINE, str(feed), str(out), str(processes), str(10**9))
         speeds[("raw", processes)] = words / raw["seconds"]
         speeds[("pipeline", processes)] = words / pipe["seconds"]
         worker_rss = pipe["rss_self"] if processes == 1 else pipe["rss_children"]
@@ -155,7 +155,8 @@ def main() -> None:
             big.parent.mkdir()
             words = build_big(big, args.big_mb)
             started = time.perf_counter()
-            result = measure(PIPELINE, str(big.parent), str(work / "big-out"), "1")
+            result = measure(PIPELINE, str(big.parent), str(work / "big-out"), "1",
+                             str(10**10))  # above the default --max-bytes on purpose
             print(f"\n## one {args.big_mb:.0f} MB article ({words:,} words): "
                   f"{time.perf_counter() - started:,.0f} s, {words / result['seconds']:,.0f} "
                   f"words/s, peak RSS {mb(result['rss_self'])}, {result['claims']:,} claims")

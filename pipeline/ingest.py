@@ -37,7 +37,9 @@ TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl"}
 ALL_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# An article's claims are held in memory until it is done: 10 MB keeps a worker under
+# 1 GB; raise it with --max-bytes for longer single texts.
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def discover(inputs: Iterable[str | Path]) -> tuple[list[Path], list[PipelineError]]:

@@ -73,3 +73,11 @@ def test_size_limit_refuses_large_files(tmp_path: Path) -> None:
     files, _ = discover([path])
     [error] = list(read_articles(files, max_bytes=100))
     assert error.code == "too_large" and "100" in error.message
+
+
+def test_default_limit_refuses_articles_over_10_mb(tmp_path: Path) -> None:
+    path = tmp_path / "eleven.txt"
+    path.write_bytes(b"word " * (11 * 1024 * 1024 // 5))
+    files, _ = discover([path])
+    [error] = list(read_articles(files))
+    assert error.code == "too_large" and str(10 * 1024 * 1024) in error.message
