@@ -30,8 +30,6 @@ from rapidfuzz import fuzz, utils
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _EDGE = " \t\n.,;:!?\"'“”‘’«»„`()[]—–-"
 OVERLAP_THRESHOLD = 0.5
-PRONOUN_OR_DESCRIPTION = re.compile(
-    r"^(he|she|him|her|they|them|it|his|its|their|the\s+\w+(\s+\w+){0,6})$", re.I)
 
 
 def normalise(text: str | None) -> str:

@@ -19,8 +19,6 @@ from typing import IO
 
 from pydantic import BaseModel
 
-OUTPUT_FILES = ("articles.jsonl", "claims.jsonl", "clusters.jsonl", "errors.jsonl")
-
 
 def dumps(record: BaseModel | dict) -> str:
     """One JSON line for a record (UTF-8 kept as is, keys in schema order)."""

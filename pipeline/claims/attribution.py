@@ -44,8 +44,6 @@ NON_PROPOSITIONS = {"intention", "desire", "concern", "hope", "support", "readin
                     "willingness", "interest", "thesis", "gratitude", "condolence", "regret",
                     "solidarity", "wish", "thanks", "appreciation", "sympathy", "opposition"}
 ATTITUDE_VERBS = {"express", "voice", "raise", "signal"}
-REPORTED_OBJECT_LEMMAS = {"rule", "deny", "confirm", "announce", "reveal", "cite", "predict",
-                          "disclose", "reject", "dismiss"}
 PRONOUNS = {"he", "she", "they", "it", "him", "her", "them", "i", "we", "you"}
 ORDINAL_OPENERS = re.compile(
     r"^(first|second|third|fourth|fifth|firstly|secondly|thirdly|finally|lastly|also|moreover|"

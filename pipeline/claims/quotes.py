@@ -25,7 +25,6 @@ _CLOSERS: dict[str, str] = {
     "``": "''”",
     "'": "'’”",
 }
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,6 @@ ORG_LABELS = {"ORG", "GPE", "NORP", "FAC"}
 ACRONYM = re.compile(
     r"((?:[A-Z][\w’'.-]*|of|for|the|and|on|in|de)(?:\s+(?:[A-Z][\w’'.-]*|of|for|the|and|on|in|de))+)"
     r"\s*[(\[]\s*([A-Z][A-Za-z]*[A-Z])\s*[)\]]")
-STOP = {"the", "of", "a", "an", "and", "for", "in", "on", "to", ",", "-"}
 
 
 @lru_cache(maxsize=1)
