@@ -112,3 +112,37 @@ def test_vox_pop_dash_and_transcript_lines(nlp) -> None:
                           "MARKOV: Russia can theoretically force them to join this process.\n")
     assert {c["cue"] for c in claims} == {"―", ":"}
     assert {c["source"] for c in claims} == {"Aleksey Leonkov", "MARKOV"}
+
+
+def test_reported_object_keeps_its_determiner_and_numbers(nlp) -> None:
+    text = _sentence("002_b355f01e7a83066b", "Russian statesman", "the territory of Ukraine.")
+    claim = _one(_claims(nlp, text), "ruled out")
+    assert claim["content"] == ("the possibility of the CSTO peacekeeping troops entering the "
+                                "territory of Ukraine")
+    claim = _one(_claims(nlp, "The ministry announced 3,000 layoffs on Monday."), "announced")
+    assert claim["content"] == "3,000 layoffs"
+
+
+def test_a_question_is_the_content_of_ask(nlp) -> None:
+    text = "The reporter asked the minister whether the troops would stay in the region."
+    claim = _one(_claims(nlp, text), "asked")
+    assert claim["source"] == "The reporter"
+    assert claim["content"] == "whether the troops would stay in the region"
+    # "told X what ..." stays a topic, not a claim
+    assert not _claims(nlp, "The general told the attachés what the job was.")
+
+
+@pytest.mark.parametrize("text, source, cue, content", [
+    ("Some criticised the new law on foreign agents.", "Some", "criticised",
+     "the new law on foreign agents"),
+    ("Forty percent of voters oppose the new tax on fuel.", "Forty percent of voters",
+     "oppose", "the new tax on fuel"),
+    ("The senator endorsed the governor's plan for the border.", "The senator", "endorsed",
+     "the governor's plan for the border"),
+    ("The party published a report that criticises the government's budget.", "a report",
+     "criticises", "the government's budget"),
+])
+def test_shares_of_people_relative_pronouns_and_stances_are_speakers(
+        nlp, text: str, source: str, cue: str, content: str) -> None:
+    claim = _one(_claims(nlp, text), cue)
+    assert (claim["source"], claim["content"]) == (source, content)

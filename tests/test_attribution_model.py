@@ -117,3 +117,63 @@ def test_batch_and_single_docs_agree(tagged_nlp: Language) -> None:
         single = tagged_nlp(text)
         assert [(s.start, s.end, s.label_) for s in doc.spans[SPANS_KEY]] == \
             [(s.start, s.end, s.label_) for s in single.spans[SPANS_KEY]]
+
+
+# --- linking tagged spans into claims (spans set by hand on a real parse) -----------
+
+
+@pytest.fixture(scope="module")
+def parse_nlp() -> Language:
+    from pipeline.nlp import load_nlp
+
+    return load_nlp(attribution=False)
+
+
+def _tagged_claims(parse_nlp: Language, text: str,
+                   spans: list[tuple[str, str]]) -> list[tuple[str | None, str, str]]:
+    """(source, cue, content) of the claims made from the given (label, words) spans."""
+    from pipeline.claims.attribution import AttributionExtractor
+
+    doc = parse_nlp(text)
+    tagged = []
+    for label, words in spans:
+        start = text.index(words)
+        tagged.append(doc.char_span(start, start + len(words), label=label))
+    doc.spans[SPANS_KEY] = tagged
+    AttributionExtractor()(doc)
+    return [(text[a.source[0]:a.source[1]] if a.source else None,
+             text[a.cue[0]:a.cue[1]] if a.cue else "",
+             " ".join(text[s:e] for s, e in a.parts)) for a in doc._.attributions]
+
+
+def test_a_cue_without_a_tagged_source_takes_its_subject_from_the_parse(
+        parse_nlp: Language) -> None:
+    text = "Maria Lopez lashed out at the new border plan during the debate."
+    claims = _tagged_claims(parse_nlp, text, [("CUE", "lashed out at"),
+                                              ("CONTENT", "the new border plan")])
+    assert claims == [("Maria Lopez", "lashed out at", "the new border plan")]
+    # a lexicon cue takes any speaker the rules accept; an unknown one needs a person
+    text = "Minsk, realising the serious consequences of this step, stayed out."
+    assert not _tagged_claims(parse_nlp, text, [
+        ("CUE", "realising"), ("CONTENT", "the serious consequences of this step")])
+    text = "It seems strange that the summit was cancelled."
+    assert not _tagged_claims(parse_nlp, text, [
+        ("CUE", "seems"), ("CONTENT", "strange that the summit was cancelled")])
+
+
+def test_questions_are_claims_and_requests_are_not(parse_nlp: Language) -> None:
+    text = "The host asked the senator whether the wall would ever be built."
+    claims = _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "The host"), ("CUE", "asked"),
+        ("CONTENT", "whether the wall would ever be built")])
+    assert [c[2] for c in claims] == ["whether the wall would ever be built"]
+    text = "The Kyrgyz government asked the alliance for help with the unrest."
+    assert not [c for c in _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "The Kyrgyz government"), ("CUE", "asked"),
+        ("CONTENT", "the alliance for help with the unrest")]) if c[1] == "asked"]
+
+
+def test_a_negated_cue_with_a_noun_phrase_is_no_claim(parse_nlp: Language) -> None:
+    text = "The memo does not directly indicate the scale of the cuts."
+    assert not _tagged_claims(parse_nlp, text, [
+        ("CUE", "does not directly indicate"), ("CONTENT", "the scale of the cuts")])

@@ -43,6 +43,10 @@ DOCUMENT_NOUNS = {"poll", "survey", "study", "report", "document", "data", "anal
 NON_PROPOSITIONS = {"intention", "desire", "concern", "hope", "support", "readiness",
                     "willingness", "interest", "thesis", "gratitude", "condolence", "regret",
                     "solidarity", "wish", "thanks", "appreciation", "sympathy", "opposition"}
+# pronouns and quantifiers that stand for people: "some say", "many believe", "who said"
+QUANTIFIER_SOURCES = {"who", "some", "many", "most", "several", "few", "both", "all", "others",
+                      "another", "one", "everyone", "everybody", "someone", "somebody",
+                      "nobody", "those", "half"}
 ATTITUDE_VERBS = {"express", "voice", "raise", "signal"}
 PRONOUNS = {"he", "she", "they", "it", "him", "her", "them", "i", "we", "you"}
 ORDINAL_OPENERS = re.compile(
@@ -209,12 +213,23 @@ def _subject_of(verb: Token, cue_lemmas: dict | None = None) -> Token | None:
 
 
 def _agentive(subject: Token) -> bool:
-    """Whether a subject can be a speaker: a name, a pronoun, a person, group or document."""
+    """Whether a subject can be a speaker: a name, a pronoun, a person, group or document,
+    or a share of people ("some", "many of them", "who", "46 percent of voters")."""
     from pipeline.claims.speakers import speaker_noun
 
-    return (subject.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"} or subject.lower_ in PRONOUNS
+    if subject.lower_ in {"that", "which"} and subject.head.dep_ == "relcl":
+        subject = subject.head.head  # "a video that accuses ...": the video speaks
+    return (subject.ent_type_ in {"PERSON", "ORG", "GPE", "NORP", "PERCENT"}
+            or subject.lower_ in PRONOUNS | QUANTIFIER_SOURCES
             or subject.pos_ == "PROPN" or speaker_noun(subject.lemma_.lower())
             or subject.lemma_.lower() in DOCUMENT_NOUNS)
+
+
+def document_noun(lemma: str) -> bool:
+    """A noun naming a document, poll or figure that can 'show' or 'say' something."""
+    from pipeline.claims.speakers import _source_nouns
+
+    return lemma in DOCUMENT_NOUNS or _source_nouns().get(lemma) == "DOCUMENT"
 
 
 def _agent_of(verb: Token) -> Token | None:
@@ -242,6 +257,7 @@ Parts = list[tuple[int, int]]
 WH_WORDS = {"what", "how", "why", "whether", "if", "where", "when", "who", "which"}
 HEARER_VERBS = {"tell", "ask", "inform", "notify", "advise", "remind", "assure", "reassure",
                 "urge", "thank", "persuade", "convince", "quote", "answer"}
+QUESTION_VERBS = {"ask", "wonder", "question"}  # "asked whether ...": the question is the content
 OBJECT_PREPS = {"on", "about", "for", "of", "against", "over"}
 DETERMINERS_SOURCE = {"the", "a", "an", "this", "that", "these", "those", "my", "our", "his", "her",
                       "their", "its"}
@@ -497,7 +513,7 @@ class AttributionExtractor:
         for child in verb.children:
             if child.dep_ in CONTENT_DEPS or (child.dep_ == "xcomp" and lemma in {
                     "say", "claim", "promise", "vow", "pledge", "threaten", "expect"}):
-                if (lemma in HEARER_VERBS and child.i > verb.i
+                if (lemma in HEARER_VERBS and lemma not in QUESTION_VERBS and child.i > verb.i
                         and child.left_edge.lower_ in WH_WORDS):
                     return None  # "told the attachés what the job was": a topic, no claim
                 start, end = _subtree_span(child)
@@ -562,7 +578,10 @@ class AttributionExtractor:
                     and c.i > child.i), None)
                 if complement is not None:
                     end = _subtree_span(complement)[1]
-                return "object", [(child.idx, end)], None
+                # the whole noun phrase, determiner and numbers included ("the possibility
+                # of ...", "6,000 layoffs"), but never reaching back over the cue
+                start = child.left_edge.idx if child.left_edge.i > verb.i else child.idx
+                return "object", [(start, end)], None
             if child.dep_ == "prep" and child.lower_ in OBJECT_PREPS and child.i > verb.i:
                 objects = [g for g in child.children if g.dep_ in {"pobj", "pcomp"}]
                 if objects:

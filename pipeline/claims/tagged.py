@@ -24,7 +24,6 @@ from spacy.tokens import Doc, Span
 
 from pipeline.claims.attribution import (
     ATTITUDE_VERBS,
-    DOCUMENT_NOUNS,
     Attribution,
     doc_text,
 )
@@ -33,6 +32,8 @@ from pipeline.claims.quotes import QuoteIndex
 TAGGED_KEY = "attr_tagged"
 MAX_LINK_GAP = 40  # tokens between a content span and its cue
 TAGGER_WEIGHT = 0.6
+RAISING_VERBS = {"seem", "appear", "look", "sound", "remain", "become"}
+PERSON_PRONOUNS = {"he", "she", "i", "we"}
 
 
 @dataclass
@@ -115,19 +116,66 @@ NOT_ASSERTIVE = {"thank", "congratulate", "welcome", "greet", "apologize", "apol
 def _plausible(claim: TaggedClaim, lexicon, quotes) -> bool:
     """The rules' own filters, applied to a claim only the tagger found: a speaker that can
     speak, a cue outside quotation marks, and a cue that asserts something (no wishes,
-    refusals or thanks, as in ANNOTATION_GUIDELINES.md)."""
-    from pipeline.claims.attribution import _agentive
+    refusals or thanks, as in ANNOTATION_GUIDELINES.md). A question is reported speech
+    ("Todd asked whether ...", "“What do I have?” he asked"); a request ("asked for help")
+    is not."""
+    from pipeline.claims.attribution import _agentive, document_noun
 
-    lemma = claim.cue.root.lemma_.lower()
+    cue = claim.cue.root
+    lemma = cue.lemma_.lower()
     verb_class = lexicon.verbs.get(lemma, ("", 0))[0]
-    if verb_class == "intention" or lemma in NOT_ASSERTIVE or lemma in ATTITUDE_VERBS:
+    if lemma == "ask" and not _is_question(claim, quotes):
+        return False
+    if verb_class == "intention" or (lemma in NOT_ASSERTIVE and lemma != "ask") or (
+            lemma in ATTITUDE_VERBS):
         return False
     if (verb_class == "evidence" and claim.source is not None
-            and claim.source.root.lemma_.lower() not in DOCUMENT_NOUNS):
+            and not document_noun(claim.source.root.lemma_.lower())
+            and claim.source.root.ent_type_ != "ORG"):
         return False  # "Russia has demonstrated ...": the article's reading, not a claim
     if quotes.is_quoted(claim.cue.start_char):
         return False
+    if cue.dep_ in {"nsubj", "nsubjpass"} and any(
+            part.start <= cue.head.i < part.end for part in claim.contents):
+        return False  # "US calls for calm have been echoed": the cue noun is the subject
+    if any(c.dep_ == "neg" for c in cue.children) and not any(
+            part.root.pos_ in {"VERB", "AUX"} for part in claim.contents):
+        return False  # "the document does not indicate Russia's dominance", as the rules
     return claim.source is not None and _agentive(claim.source.root)
+
+
+def _is_question(claim: TaggedClaim, quotes) -> bool:
+    """Whether the content asks something: a quoted question, or 'whether' / 'if' / a wh-word."""
+    first = claim.contents[0]
+    text = " ".join(part.text for part in claim.contents)
+    opener = next((t for t in first if not t.is_punct), first[0])
+    return "?" in text or opener.lower_ in {"whether", "if", "what", "why", "how", "who",
+                                            "when", "where", "which"}
+
+
+def parsed_source(doc: Doc, cue: Span, lexicon=None) -> Span | None:
+    """The source of a tagged cue the tagger gave no SOURCE span: the cue verb's subject in
+    the parse, as the rules find it ("..., Walsh noted", "the Post reported, citing ...",
+    "by asking"), or the possessor of a nominal cue ("Trump's support for").
+
+    Passive subjects are not sources (the guidelines' "was asked" has none)."""
+    from pipeline.claims.attribution import _source_span, _subject_of
+
+    root = cue.root
+    subject = None
+    if root.pos_ in {"VERB", "AUX"}:
+        subject = _subject_of(root, lexicon.verbs if lexicon is not None else None)
+        if subject is None and root.dep_ == "pcomp" and root.head.dep_ in {"prep", "advcl"}:
+            clause = root.head.head  # "..., Hannity pressed him, asking ..." / "by asking"
+            subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    elif root.pos_ in {"NOUN", "PROPN"}:
+        subject = next((c for c in root.children if c.dep_ == "poss"), None)
+    if subject is None or subject.dep_ == "nsubjpass" or not subject.text[0].isalnum():
+        return None
+    start, end, _ = _source_span(subject)
+    if cue.start_char < end and start < cue.end_char:
+        return None
+    return doc.char_span(start, end, alignment_mode="expand")
 
 
 def combine(doc: Doc, rules: list[Attribution], finish, lexicon=None,
@@ -161,6 +209,16 @@ def combine(doc: Doc, rules: list[Attribution], finish, lexicon=None,
                              f"{rule.pattern}+tagger")
             merged.append(rebuilt if rebuilt is not None else rule)
             continue
+        if claim.source is None and lexicon is not None:
+            # without the tagger's SOURCE span there is less evidence: a cue outside the
+            # lexicon ("endorsed", "lashed out at") needs a person as its parsed subject;
+            # "it seems", "the protocol introduces", "Minsk, realising" are no claims
+            source = parsed_source(doc, claim.cue, lexicon)
+            if source is not None and (claim.cue.root.lemma_.lower() in lexicon.verbs or (
+                    claim.cue.root.lemma_.lower() not in RAISING_VERBS
+                    and (source.root.ent_type_ == "PERSON"
+                         or source.root.lower_ in PERSON_PRONOUNS))):
+                claim.source = source
         if claim.source is None or (lexicon is not None and not _plausible(claim, lexicon,
                                                                             quotes)):
             continue
