@@ -27,7 +27,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     settings = RunSettings(model=args.model, workers=args.workers, batch_size=args.batch_size,
                            max_bytes=args.max_bytes, progress=not args.quiet,
                            engine=args.engine, scheduler=args.scheduler, tagger=args.tagger)
-    summary = run(args.inputs, Path(args.output), settings, resume=args.resume)
+    from pipeline.state import StateError
+
+    try:
+        summary = run(args.inputs, Path(args.output), settings, resume=args.resume,
+                      state=Path(args.state) if args.state else None)
+    except StateError as error:
+        print(f"claims run: {error}", file=sys.stderr)
+        return 2
     print(summary.table())
     return 0
 
@@ -154,6 +161,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--resume", action="store_true",
                      help="finish a run that was interrupted (same inputs and settings): "
                           "inputs already in OUT_DIR's journal are not processed again")
+    run.add_argument("--state", metavar="STATE.db",
+                     help="SQLite file keeping the cluster index between runs (created if "
+                          "missing): this run's claims join earlier runs' clusters, and "
+                          "running the same input twice changes nothing")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=_cmd_run)
 

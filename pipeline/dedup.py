@@ -1,42 +1,98 @@
 """Dedup: claims from all articles in, one cluster per distinct claim out.
 
-In: every `ClaimRecord` of the run. Out: `ClusterRecord`s, and each claim's
-`cluster_id` set. The one global stage, kept sub-quadratic:
+In: one compact `ClaimKey` per claim of the run (made from the claim records by
+`claim_key`, so the run never holds every full record at once). Out: each
+claim's cluster id and one `ClusterRecord` per cluster. The one global stage,
+kept sub-quadratic, in three steps:
   1. exact match of a normalised form (case, punctuation, quote marks and a
      leading "that" removed);
-  2. near-duplicates: MinHash signatures over word shingles (Broder 1997),
-     banded locality-sensitive hashing (Indyk & Motwani 1998) to find
-     candidate pairs, each verified with rapidfuzz; no all-pairs loop;
-  3. guards: two claims whose numbers or negation differ are never merged.
-Clusters are connected components (union-find) of verified pairs. Ids come
-from content hashes, so the same input gives the same clusters.
+  2. reworded copies: MinHash signatures over word 2-shingles (Broder 1997),
+     banded locality-sensitive hashing (Indyk & Motwani 1998) for candidate
+     pairs, each verified with rapidfuzz's token-sort ratio;
+  3. the same fact in other words ("In 2012 Uzbekistan, which had joined in
+     2006, left the alliance" / "Uzbekistan, which joined the CSTO in 2006 and
+     left in 2012"): candidates share two rare anchors (numbers, dates, named
+     entities by canonical name), verified by an IDF-weighted overlap of their
+     content terms.
+No step compares all pairs. Guards: numbers, dates (years, days, months) and
+negation must agree across a whole cluster (one side's numbers may be a subset
+of the other's: "sent troops" and "sent 2,500 troops" agree, "2,500" and
+"3,000" do not), checked per component as clusters grow, so no chain of
+merges can join two claims that disagree. A close pair kept apart by a guard
+is not hidden: each cluster lists the clusters it `disagrees_with`.
+
+With a `ClusterState` (SQLite, `claims run --state`), the index of earlier
+runs is searched the same way and new claims join existing clusters; a claim
+already in the state keeps its cluster, so running the same input twice
+changes nothing. Cluster ids are content hashes, stable across runs.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
+import unicodedata
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rapidfuzz import fuzz
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from pipeline.schema import ClaimRecord, ClusterRecord
 from pipeline.unionfind import UnionFind
+
+if TYPE_CHECKING:
+    from pipeline.state import ClusterState
 
 NUM_PERM = 64
 BANDS = 16
 ROWS = NUM_PERM // BANDS
 MAX_BUCKET = 200  # a bucket this full is a common phrase, not a duplicate signal
-VERIFY_THRESHOLD = 82.0
+VERIFY_THRESHOLD = 82.0  # rapidfuzz token_sort_ratio for reworded copies
+FACT_THRESHOLD = 0.3  # IDF-weighted overlap of content terms for the same fact
+FACT_MIN_SHARED = 3
+PAIR_BUDGET = 4  # single-anchor blocking may add this many candidate pairs per claim
+MAX_ANCHORS = 6  # rarest anchors per claim used for blocking (at most 15 anchor pairs)
 _PRIME = (1 << 61) - 1
 _rng = np.random.default_rng(20240611)
 _A = _rng.integers(1, _PRIME, size=NUM_PERM, dtype=np.uint64)
 _B = _rng.integers(0, _PRIME, size=NUM_PERM, dtype=np.uint64)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-NEGATIONS = {"not", "no", "never", "n't", "nor", "without", "none", "neither"}
+NEGATIONS = frozenset({"not", "no", "never", "n't", "nor", "without", "none", "neither"})
+# number words and dates count as numbers for the guards: "three" vs "four" members,
+# "in June" vs "in July", "the first" vs "the second" operation
+_CARDINALS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+              "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+              "seventeen", "eighteen", "nineteen", "twenty")
+_ORDINALS = ("zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+             "eighth", "ninth", "tenth")
+# "may" is the modal verb far more often than the month
+_MONTHS = ("january", "february", "march", "april", "-", "june", "july", "august",
+           "september", "october", "november", "december")
+_MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "-", "jun", "jul", "aug", "sep", "oct",
+                        "nov", "dec")
+_NUMBER_WORDS = {word: str(i) for i, word in enumerate(_CARDINALS)}
+_NUMBER_WORDS.update({word: f"#{i}" for i, word in enumerate(_ORDINALS)})
+for _names in (_MONTHS, _MONTH_ABBREVIATIONS):
+    _NUMBER_WORDS.update({word: f"m{i}" for i, word in enumerate(_names, 1) if word != "-"})
+_NUMBER_WORDS["sept"] = "m9"
+_STOPWORDS = frozenset(STOP_WORDS) | {"said", "says", "say", "told", "according"}
+
+
+# --- what is compared: one compact key per claim -----------------------------------
+
+
+def fold(text: str) -> str:
+    """Lowercase, accents removed: how words are compared."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def normalise(text: str) -> str:
@@ -46,12 +102,108 @@ def normalise(text: str) -> str:
     return " ".join(words)
 
 
+def _number_kind(number: str) -> str:
+    """Numbers of one kind are compared with each other: years, months, ordinals, counts
+    ("2,500 troops" and "in January" do not disagree; "2012" and "2013" do)."""
+    if number[0] in "m#":
+        return number[0]
+    return "y" if len(number) == 4 and number[:2] in {"19", "20"} else "n"
+
+
 def guard_key(text: str) -> tuple[tuple[str, ...], bool]:
-    """What two merged claims must agree on: their numbers and their polarity."""
+    """What two merged claims must agree on: their numbers and dates, and their polarity."""
     lowered = text.lower().replace("n't", " not")
-    numbers = tuple(sorted(n.replace(",", "") for n in _NUMBER.findall(lowered)))
-    negated = any(word in NEGATIONS for word in _WORD.findall(lowered))
-    return numbers, negated
+    numbers = {n.replace(",", "") for n in _NUMBER.findall(lowered)}
+    words = _WORD.findall(lowered)
+    numbers.update(_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS)
+    negated = any(word in NEGATIONS for word in words)
+    return tuple(sorted(numbers)), negated
+
+
+def _stem(word: str) -> str:
+    """A light suffix strip so 'joined'/'joins'/'join' and 'forces'/'force' compare equal."""
+    for suffix in ("ing", "ed", "es", "e", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[:-len(suffix)]
+    return word
+
+
+def _synonym_classes() -> dict[str, str]:
+    """stem -> event class, from resources/fact_synonyms.tsv."""
+    text = resources.files("pipeline.resources").joinpath("fact_synonyms.tsv").read_text(
+        encoding="utf-8")
+    classes: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, words = line.split("\t")
+            classes.update((_stem(w), f"c:{name}") for w in words.split())
+    return classes
+
+
+def _entity_term(name: str) -> str:
+    words = _WORD.findall(fold(name))
+    if words and words[0] == "the":
+        words = words[1:]
+    return "e:" + " ".join(words)
+
+
+def content_terms(text: str, entities: Iterable[str] = (),
+                  written: Iterable[str] = ()) -> tuple[str, ...]:
+    """The words that carry a claim's meaning: stemmed content words, their event
+    classes (`c:`), numbers (`n:`) and named entities by canonical name (`e:`), so
+    'CSTO' and 'the Collective Security Treaty Organization' are one term (the words
+    of a name count once, as the name)."""
+    numbers, _ = guard_key(text)
+    names = {_entity_term(e) for e in entities if e}
+    names.discard("e:")
+    name_words = {w for e in [*entities, *written] if e for w in _WORD.findall(fold(e))}
+    terms = {_stem(w) for w in _WORD.findall(fold(text))
+             if w not in _STOPWORDS and w not in _NUMBER_WORDS and not w.isdigit()
+             and len(w) > 1 and w not in name_words}
+    terms.update([SYNONYMS[t] for t in terms if t in SYNONYMS])
+    terms.update(f"n:{n}" for n in numbers)
+    terms.update(names)
+    return tuple(sorted(terms))
+
+
+SYNONYMS = _synonym_classes()
+
+
+@dataclass(slots=True)
+class ClaimKey:
+    """What dedup needs of a claim (a few hundred bytes, not the whole record)."""
+
+    claim_id: str
+    doc_id: str
+    text: str
+    source: str
+    attribution: str = "reported"
+    terms: tuple[str, ...] = ()
+
+
+def claim_key(claim: ClaimRecord | dict) -> ClaimKey:
+    """The compact key of a claim record (a model or its JSON dict)."""
+    if isinstance(claim, ClaimRecord):
+        claim = {"claim_id": claim.claim_id, "doc_id": claim.doc_id,
+                 "content": {"text": claim.content.text},
+                 "source": {"canonical": claim.source.canonical},
+                 "attribution": claim.attribution,
+                 "entities": [{"text": e.text, "canonical": e.canonical, "label": e.label}
+                              for e in claim.entities]}
+    text = claim["content"]["text"]
+    named = [e for e in claim.get("entities", ()) if e.get("label") not in _UNIT_LABELS]
+    return ClaimKey(claim_id=claim["claim_id"], doc_id=claim["doc_id"], text=text,
+                    source=claim["source"]["canonical"],
+                    attribution=claim.get("attribution", "reported"),
+                    terms=content_terms(text, [e.get("canonical") or e["text"] for e in named],
+                                        [e["text"] for e in named]))
+
+
+_UNIT_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT",
+                          "QUANTITY"})
+
+
+# --- blocking ---------------------------------------------------------------------
 
 
 def _shingles(words: list[str], size: int = 2) -> np.ndarray:
@@ -70,64 +222,358 @@ def minhash(words: list[str]) -> np.ndarray:
     return values.min(axis=1)
 
 
+def band_keys(signature: np.ndarray) -> list[bytes]:
+    """The LSH bucket of each band of a signature (band number included)."""
+    return [bytes([band]) + signature[band * ROWS:(band + 1) * ROWS].tobytes()
+            for band in range(BANDS)]
+
+
+def _pairs_in_buckets(buckets: Iterable[list[int]]) -> set[tuple[int, int]]:
+    pairs: set[tuple[int, int]] = set()
+    for members in buckets:
+        if 1 < len(members) <= MAX_BUCKET:
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    pairs.add((a, b))
+    return pairs
+
+
 def candidate_pairs(signatures: list[np.ndarray]) -> set[tuple[int, int]]:
     """Pairs of items sharing at least one LSH band bucket."""
-    pairs: set[tuple[int, int]] = set()
-    for band in range(BANDS):
-        buckets: dict[bytes, list[int]] = defaultdict(list)
-        for index, signature in enumerate(signatures):
-            buckets[signature[band * ROWS:(band + 1) * ROWS].tobytes()].append(index)
-        for members in buckets.values():
-            if 1 < len(members) <= MAX_BUCKET:
-                for i, a in enumerate(members):
-                    for b in members[i + 1:]:
-                        pairs.add((a, b))
-    return pairs
+    buckets: dict[bytes, list[int]] = defaultdict(list)
+    for index, signature in enumerate(signatures):
+        for key in band_keys(signature):
+            buckets[key].append(index)
+    return _pairs_in_buckets(buckets.values())
+
+
+def anchors(terms: tuple[str, ...], df: Counter, limit: int = MAX_ANCHORS) -> list[str]:
+    """A claim's rarest numbers and entities: what two statements of one fact share."""
+    marked = [t for t in terms if t[:2] in ("n:", "e:")]
+    return sorted(marked, key=lambda t: (df[t], t))[:limit]
+
+
+def anchor_keys(terms: tuple[str, ...], df: Counter, alone_max: int = 0) -> list[str]:
+    """Blocking keys of the same-fact step: every pair of a claim's rarest anchors,
+    and each anchor alone when at most `alone_max` claims name it."""
+    rare = sorted(anchors(terms, df))
+    keys = [f"{a}|{b}" for i, a in enumerate(rare) for b in rare[i + 1:]]
+    keys.extend(a for a in rare if df[a] <= alone_max)
+    return keys
+
+
+def alone_limit(sizes: Counter, forms: int) -> int:
+    """The largest document frequency at which one anchor alone is a blocking key,
+    such that single-anchor buckets yield at most PAIR_BUDGET pairs per claim: in a
+    small run 'Kazakhstan' is key enough; among a million claims only rare names are.
+
+    `sizes` counts anchors by document frequency (`anchor_sizes`)."""
+    budget = PAIR_BUDGET * max(forms, 250)
+    pairs, limit = 0, 1
+    for size in sorted(sizes):
+        pairs += sizes[size] * size * (size - 1) // 2
+        if pairs > budget or size > MAX_BUCKET:
+            break
+        limit = size
+    return limit
+
+
+# --- verification -----------------------------------------------------------------
+
+
+def _idf(term: str, df: Counter, total: int) -> float:
+    return math.log(1 + total / max(df[term], 1))
+
+
+def _specific(term: str) -> bool:
+    """A number that pins a fact down: a year, a month, or a figure above ten ("40",
+    "2,500"); not "one", "two" or "first", which any two claims may share."""
+    if not term.startswith("n:"):
+        return False
+    number = term[2:]
+    if number[0] == "m":
+        return True
+    return number[0] != "#" and (not number.isdigit() or int(number) > 10)
+
+
+def fact_similarity(a: tuple[str, ...], b: tuple[str, ...], df: Counter, total: int) -> float:
+    """IDF-weighted overlap of two term sets, relative to the smaller one (a short
+    restatement of a fact inside a longer sentence still matches it). 0 unless they
+    list the same names (an enumeration) or share a name, a number or date that is not
+    an ordinal, and FACT_MIN_SHARED terms in all: words alone join topics, not facts."""
+    shared = set(a) & set(b)
+    names_a = {t for t in a if t.startswith("e:")}
+    same_list = len(names_a) >= LIST_MIN and names_a == {t for t in b if t.startswith("e:")}
+    if not same_list and (len(shared) < FACT_MIN_SHARED
+                          or not any(t.startswith("e:") for t in shared)
+                          or not any(_specific(t) for t in shared)):
+        return 0.0  # one fact: the same names listed, or a shared name and date or number
+    weight_a = sum(_idf(t, df, total) for t in a)
+    weight_b = sum(_idf(t, df, total) for t in b)
+    return sum(_idf(t, df, total) for t in shared) / min(weight_a, weight_b)
+
+
+LIST_MIN = 4  # a claim naming this many entities is an enumeration: its list must match
+
+
+@dataclass
+class _Guard:
+    """The numbers, polarity and enumerated names a component's members state."""
+
+    numbers: frozenset[str]
+    negated: bool
+    listed: frozenset[str] | None = None  # the names of an enumeration ("A, B, C and D")
+
+    def agrees(self, other: _Guard) -> bool:
+        """Same polarity; for each kind of number both state, one side's values
+        contained in the other's; the same enumeration, if both enumerate."""
+        if self.negated != other.negated:
+            return False
+        for kind in {_number_kind(n) for n in self.numbers}:
+            mine = {n for n in self.numbers if _number_kind(n) == kind}
+            theirs = {n for n in other.numbers if _number_kind(n) == kind}
+            if theirs and not (mine <= theirs or theirs <= mine):
+                return False
+        return self.listed is None or other.listed is None or self.listed == other.listed
+
+    def join(self, other: _Guard) -> _Guard:
+        return _Guard(self.numbers | other.numbers, self.negated,
+                      self.listed if self.listed is not None else other.listed)
+
+
+@dataclass
+class _Forms:
+    """Distinct normalised forms of the claims being clustered, with their features."""
+
+    texts: list[str] = field(default_factory=list)
+    terms: list[tuple[str, ...]] = field(default_factory=list)
+    guards: list[_Guard] = field(default_factory=list)
+    docs: list[set[str]] = field(default_factory=list)
+    old: list[bool] = field(default_factory=list)  # every claim of the form from a past run
+
+    def add(self, norm: str, terms: tuple[str, ...]) -> int:
+        numbers, negated = guard_key(norm)
+        names = frozenset(t for t in terms if t.startswith("e:"))
+        self.texts.append(norm)
+        self.terms.append(terms)
+        self.guards.append(_Guard(frozenset(numbers), negated,
+                                  names if len(names) >= LIST_MIN else None))
+        self.docs.append(set())
+        self.old.append(True)
+        return len(self.texts) - 1
+
+    def one_article(self, a: int, b: int) -> bool:
+        """Both forms come from the same single article (clauses of one sentence
+        share words; the same-fact step only joins articles)."""
+        return len(self.docs[a]) == 1 and self.docs[a] == self.docs[b]
+
+
+def anchor_sizes(df: Counter) -> Counter:
+    """How many anchors (numbers, names) have each document frequency."""
+    return Counter(n for term, n in df.items() if term[:2] in ("n:", "e:"))
+
+
+def _scored_pairs(forms: _Forms, df: Counter, total: int,
+                  alone_max: int) -> list[tuple[float, int, int, bool]]:
+    """Verified candidate pairs as (score, a, b, guards_agree), best first; pairs of two
+    forms already clustered by an earlier run are settled and skipped."""
+    signatures = [minhash(text.split()) for text in forms.texts]
+    scored: dict[tuple[int, int], tuple[float, bool]] = {}
+    for a, b in candidate_pairs(signatures):
+        if forms.old[a] and forms.old[b]:
+            continue
+        ratio = fuzz.token_sort_ratio(forms.texts[a], forms.texts[b])
+        if ratio >= VERIFY_THRESHOLD:
+            scored[(a, b)] = (1.0 + ratio / 100, forms.guards[a].agrees(forms.guards[b]))
+    buckets: dict[str, list[int]] = defaultdict(list)
+    for index, terms in enumerate(forms.terms):
+        for key in anchor_keys(terms, df, alone_max):
+            buckets[key].append(index)
+    for a, b in _pairs_in_buckets(buckets.values()):
+        if (a, b) in scored or forms.one_article(a, b) or (forms.old[a] and forms.old[b]):
+            continue
+        similarity = fact_similarity(forms.terms[a], forms.terms[b], df, total)
+        if similarity >= FACT_THRESHOLD:
+            scored[(a, b)] = (similarity, forms.guards[a].agrees(forms.guards[b]))
+    return sorted(((s, a, b, ok) for (a, b), (s, ok) in scored.items()),
+                  key=lambda item: (-item[0], item[1], item[2]))
+
+
+LINKAGE_SAMPLE = 8  # members per side compared when two same-fact groups would join
+
+
+def _components(forms: _Forms, pairs: list[tuple[float, int, int, bool]], df: Counter,
+                total: int, preset: Iterable[list[int]] = ()
+                ) -> tuple[UnionFind, set[tuple[int, int]]]:
+    """Union verified pairs, best first, refusing any merge the guards forbid.
+
+    A same-fact pair joining groups that already have other members must also hold
+    on average over the two groups (average linkage): two facts about one event
+    ("troops entered Kazakhstan", "it was the first CSTO operation") each close to a
+    third must not become one claim through it. Returns the union-find and the pairs
+    kept apart by a guard (their disagreement).
+    """
+    finder = UnionFind()
+    guards: dict[int, _Guard] = {}
+    members: dict[int, list[int]] = {}
+    disagreements: set[tuple[int, int]] = set()
+    for group in preset:  # the clusters of earlier runs stay whole
+        for form in group[1:]:
+            finder.union(group[0], form)
+        root = finder.find(group[0])
+        guard = forms.guards[group[0]]
+        for form in group[1:]:
+            guard = guard.join(forms.guards[form])
+        guards[root], members[root] = guard, list(group)
+    for score, a, b, agree in pairs:
+        root_a, root_b = finder.find(a), finder.find(b)
+        if root_a == root_b:
+            continue
+        guard_a = guards.get(root_a, forms.guards[a])
+        guard_b = guards.get(root_b, forms.guards[b])
+        if not agree or not guard_a.agrees(guard_b):
+            disagreements.add((a, b))
+            continue
+        group_a, group_b = members.get(root_a, [a]), members.get(root_b, [b])
+        if score < 1.0 and len(group_a) + len(group_b) > 2:
+            sample_a, sample_b = group_a[:LINKAGE_SAMPLE], group_b[:LINKAGE_SAMPLE]
+            mean = sum(fact_similarity(forms.terms[x], forms.terms[y], df, total)
+                       for x in sample_a for y in sample_b) / (len(sample_a) * len(sample_b))
+            if mean < FACT_THRESHOLD:
+                continue
+        finder.union(a, b)
+        root = finder.find(a)
+        guards[root] = guard_a.join(guard_b)
+        members[root] = group_a + group_b
+    return finder, disagreements
+
+
+def cluster_id_of(claim_ids: Iterable[str]) -> str:
+    return "cl_" + hashlib.sha1(min(claim_ids).encode()).hexdigest()[:12]
+
+
+# --- the clustering ---------------------------------------------------------------
+
+
+@dataclass
+class Clustering:
+    """The result: each claim's cluster and the cluster records."""
+
+    cluster_of: dict[str, str]
+    clusters: list[ClusterRecord]
+
+
+@dataclass
+class Assignment:
+    """Where each claim goes: its cluster id, the clusters of earlier runs merged into
+    another (old id -> new id), and the claim pairs a guard kept apart."""
+
+    cluster_of: dict[str, str]
+    retired: dict[str, str]
+    disagreements: set[tuple[str, str]]
+
+
+def assign(keys: list[ClaimKey], old_clusters: dict[str, str], df: Counter, total: int,
+           alone_max: int) -> Assignment:
+    """Cluster `keys`; those in `old_clusters` (claim id -> cluster id) were clustered by
+    an earlier run and keep their clusters whole. `df` and `total` are the document
+    frequencies of terms over all distinct forms, `alone_max` from `alone_limit`."""
+    forms = _Forms()
+    form_index: dict[str, int] = {}
+    form_of: list[int] = []
+    for key in keys:
+        norm = normalise(key.text)
+        if norm not in form_index:
+            form_index[norm] = forms.add(norm, key.terms)
+        form = form_index[norm]
+        form_of.append(form)
+        forms.docs[form].add(key.doc_id)
+        forms.old[form] = forms.old[form] and key.claim_id in old_clusters
+    by_old: dict[str, list[int]] = defaultdict(list)
+    for key, form in zip(keys, form_of, strict=True):
+        if key.claim_id in old_clusters and form not in by_old[old_clusters[key.claim_id]]:
+            by_old[old_clusters[key.claim_id]].append(form)
+    pairs = _scored_pairs(forms, df, total, alone_max)
+    finder, kept_apart = _components(forms, pairs, df, total,
+                                     preset=[by_old[c] for c in sorted(by_old)])
+    members: dict[int, list[int]] = defaultdict(list)
+    for index, form in enumerate(form_of):
+        members[finder.find(form)].append(index)
+    cluster_of: dict[str, str] = {}
+    retired: dict[str, str] = {}
+    for indices in members.values():
+        ids = [keys[i].claim_id for i in indices]
+        previous = sorted({old_clusters[c] for c in ids if c in old_clusters})
+        cluster_id = previous[0] if previous else cluster_id_of(ids)
+        retired.update((old, cluster_id) for old in previous[1:])
+        cluster_of.update((c, cluster_id) for c in ids)
+    first_claim = {form: keys[i].claim_id for i, form in reversed(list(enumerate(form_of)))}
+    disagreements = {(first_claim[a], first_claim[b]) for a, b in kept_apart}
+    return Assignment(cluster_of, retired, disagreements)
+
+
+def cluster_keys(keys: list[ClaimKey],
+                 articles: dict[str, tuple[str | None, str | None]] | None = None,
+                 state: ClusterState | None = None) -> Clustering:
+    """Cluster `keys` (with the claims already in `state`, if given).
+
+    `articles` maps doc_id to (publisher, published date) for the clusters' outlets
+    and first date; with a state, articles of earlier runs come from it.
+    """
+    articles = dict(articles or {})
+    if state is not None:
+        return state.cluster(keys, articles)
+    distinct = {normalise(k.text): k.terms for k in keys}
+    df = Counter(t for terms in distinct.values() for t in set(terms))
+    result = assign(keys, {}, df, len(distinct), alone_limit(anchor_sizes(df), len(distinct)))
+    groups: dict[str, list[ClaimKey]] = defaultdict(list)
+    for key in keys:
+        groups[result.cluster_of[key.claim_id]].append(key)
+    conflicts = _conflicts(result.disagreements, result.cluster_of.__getitem__)
+    clusters = [cluster_record(cluster_id, items, articles, conflicts.get(cluster_id, set()))
+                for cluster_id, items in groups.items()]
+    return Clustering(result.cluster_of, sort_clusters(clusters))
+
+
+def _conflicts(pairs: Iterable[tuple[str, str]], cluster_of: Callable[[str], str]
+               ) -> dict[str, set[str]]:
+    """cluster id -> the clusters it disagrees with, from claim pairs kept apart."""
+    conflicts: dict[str, set[str]] = defaultdict(set)
+    for a, b in pairs:
+        id_a, id_b = cluster_of(a), cluster_of(b)
+        if id_a != id_b:
+            conflicts[id_a].add(id_b)
+            conflicts[id_b].add(id_a)
+    return conflicts
+
+
+def cluster_record(cluster_id: str, items: list[ClaimKey],
+                   articles: dict[str, tuple[str | None, str | None]],
+                   disagrees_with: Iterable[str] = ()) -> ClusterRecord:
+    """The clusters.jsonl line of one cluster's members."""
+    representative = max(items, key=lambda k: (len(k.text), k.claim_id))
+    doc_ids = sorted({k.doc_id for k in items})
+    meta = [articles.get(d, (None, None)) for d in doc_ids]
+    dates = sorted(date for _, date in meta if date)
+    return ClusterRecord(
+        cluster_id=cluster_id, text=representative.text,
+        claim_ids=sorted(k.claim_id for k in items), doc_ids=doc_ids,
+        publishers=sorted({p for p, _ in meta if p}), sources=sorted({k.source for k in items}),
+        first_published=dates[0] if dates else None, n_articles=len(doc_ids),
+        attributions=dict(sorted(Counter(k.attribution for k in items).items())),
+        disagrees_with=sorted(disagrees_with))
+
+
+def sort_clusters(clusters: list[ClusterRecord]) -> list[ClusterRecord]:
+    return sorted(clusters, key=lambda c: (-c.n_articles, c.cluster_id))
 
 
 def cluster_claims(claims: list[ClaimRecord],
                    articles: dict[str, tuple[str | None, str | None]] | None = None
                    ) -> list[ClusterRecord]:
-    """Group `claims` into clusters, set each claim's `cluster_id`, return the clusters.
+    """Cluster full claim records in memory and set each one's `cluster_id`."""
+    result = cluster_keys([claim_key(c) for c in claims], articles)
+    for claim in claims:
+        claim.cluster_id = result.cluster_of[claim.claim_id]
+    return result.clusters
 
-    `articles` maps doc_id to (publisher, published date) for the clusters' outlets
-    and first date.
-    """
-    articles = articles or {}
-    # 1. exact normalised forms
-    groups: dict[str, list[int]] = defaultdict(list)
-    for index, claim in enumerate(claims):
-        groups[normalise(claim.content.text)].append(index)
-    keys = list(groups)
-    # 2. near-duplicates between distinct forms
-    finder = UnionFind()
-    signatures = [minhash(key.split()) for key in keys]
-    guards = [guard_key(key) for key in keys]
-    for a, b in candidate_pairs(signatures):
-        if guards[a] != guards[b]:
-            continue
-        if fuzz.token_sort_ratio(keys[a], keys[b]) >= VERIFY_THRESHOLD:
-            finder.union(a, b)
-    members: dict[int, list[int]] = defaultdict(list)
-    for key_index, key in enumerate(keys):
-        members[finder.find(key_index)].extend(groups[key])
-    clusters: list[ClusterRecord] = []
-    for indices in members.values():
-        indices.sort()
-        items = [claims[i] for i in indices]
-        claim_ids = sorted(c.claim_id for c in items)
-        cluster_id = "cl_" + hashlib.sha1(claim_ids[0].encode()).hexdigest()[:12]
-        representative = max(items, key=lambda c: (len(c.content.text), c.claim_id))
-        doc_ids = sorted({c.doc_id for c in items})
-        for claim in items:
-            claim.cluster_id = cluster_id
-        meta = [articles.get(d, (None, None)) for d in doc_ids]
-        dates = sorted(date for _, date in meta if date)
-        clusters.append(ClusterRecord(
-            cluster_id=cluster_id, text=representative.content.text, claim_ids=claim_ids,
-            doc_ids=doc_ids, publishers=sorted({p for p, _ in meta if p}),
-            sources=sorted({c.source.canonical for c in items}),
-            first_published=dates[0] if dates else None, n_articles=len(doc_ids),
-            attributions=dict(sorted(Counter(c.attribution for c in items).items()))))
-    clusters.sort(key=lambda c: (-c.n_articles, c.cluster_id))
-    return clusters

@@ -139,8 +139,11 @@ def read_gold(path: Path, docs_dir: Path | None) -> list[Item]:
     return items
 
 
-def read_predictions(path: Path, docs_dir: Path | None) -> list[Item]:
-    """Claims of a run; token positions from their raw offsets when the raw text is known."""
+def read_predictions(path: Path, docs_dir: Path | None, author: bool = False) -> list[Item]:
+    """Claims of a run; token positions from their raw offsets when the raw text is known.
+
+    Author-voice claims are left out unless `author` is set: attribution gold has none
+    (they count in the cluster scores, where gold members may be the author's facts)."""
     items: list[Item] = []
     raw_texts = RawTexts(docs_dir)
     with path.open(encoding="utf-8") as handle:
@@ -148,13 +151,15 @@ def read_predictions(path: Path, docs_dir: Path | None) -> list[Item]:
             if not line.strip():
                 continue
             claim = json.loads(line)
+            if claim.get("attribution") == "author" and not author:
+                continue
             doc_id = claim["doc_id"]
             raw = raw_texts.get(doc_id)
             roles = {}
             for role in ("source", "cue", "content"):
                 span = claim.get(role)
-                if span is None:
-                    roles[role] = Role(None)
+                if span is None or span.get("raw_start") is None:
+                    roles[role] = Role(None if span is None else span["text"])
                     continue
                 pieces = [(p["raw_start"], p["raw_end"]) for p in span.get("parts") or []]
                 positions = (_positions(raw, pieces or [(span["raw_start"], span["raw_end"])])
@@ -332,7 +337,7 @@ def evaluate_clusters(gold_path: Path, claims_path: Path, docs_dir: Path | None)
     whose content overlaps it most (token F1 >= 0.5 on raw positions); members
     with no such claim count as singletons of their own.
     """
-    preds = read_predictions(claims_path, docs_dir)
+    preds = read_predictions(claims_path, docs_dir, author=True)
     cluster_of: dict[str, str] = {}
     with claims_path.open(encoding="utf-8") as handle:
         for line in handle:

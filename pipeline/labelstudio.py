@@ -87,12 +87,16 @@ def _stderr(message: str) -> None:
 
 
 def read_run(run_dir: Path) -> tuple[list[ArticleRecord], list[ClaimRecord]]:
-    """The articles and claims of a run, validated against the schema."""
+    """The articles and attributed claims of a run, validated against the schema.
+
+    Author-voice facts are left out: the annotation task (and the gold format) is
+    about attributions, and their source is the byline, not a span to draw."""
     def read(name: str, model: type) -> list:
         with (run_dir / name).open(encoding="utf-8") as handle:
             return [model.model_validate_json(line) for line in handle if line.strip()]
 
-    return read("articles.jsonl", ArticleRecord), read("claims.jsonl", ClaimRecord)
+    claims = [c for c in read("claims.jsonl", ClaimRecord) if c.attribution == "reported"]
+    return read("articles.jsonl", ArticleRecord), claims
 
 
 def _resolve(path: str, run_dir: Path) -> Path | None:

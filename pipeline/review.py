@@ -59,7 +59,8 @@ def _read_jsonl(path: Path, model: type) -> list:
 
 
 def _claim_parts(claim: ClaimRecord) -> list[tuple[int, int, str]]:
-    parts = [(claim.source.start, claim.source.end, "source")]
+    parts = ([(claim.source.start, claim.source.end, "source")]
+             if claim.source.start is not None else [])  # an author's fact: the byline
     if claim.cue:
         parts.append((claim.cue.start, claim.cue.end, "cue"))
     parts.extend((p.start, p.end, "content") for p in claim.content.parts or [claim.content])
@@ -327,7 +328,7 @@ const SOURCES = DATA.sources;
 const CLAIM = new Map(CLAIMS.map(c => [c.id, c]));
 const ARTICLE = new Map(ARTICLES.map(a => [a.doc_id, a]));
 const CLUSTER = new Map(CLUSTERS.map(k => [k.id, k]));
-const KINDS = ["direct", "mixed", "indirect"], ATTRIBUTIONS = ["reported", "author"];
+const KINDS = ["direct", "mixed", "indirect", "assertion"], ATTRIBUTIONS = ["reported", "author"];
 const state = { view: "articles", doc: ARTICLES.length ? ARTICLES[0].doc_id : null,
                 claim: null, source: "", kinds: new Set(KINDS),
                 attributions: new Set(ATTRIBUTIONS), min: 0,

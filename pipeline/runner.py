@@ -16,6 +16,8 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
+import shutil
 import sys
 import time
 from collections import Counter
@@ -24,13 +26,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
+from typing import IO
 
 from tqdm import tqdm
 
 from pipeline import __version__
 from pipeline.claims import to_records
 from pipeline.clean import BatchLineStats, clean_article
-from pipeline.dedup import cluster_claims
+from pipeline.dedup import ClaimKey, claim_key, cluster_keys
 from pipeline.errors import PipelineError, StageFailure
 from pipeline.ingest import DEFAULT_MAX_BYTES, count_articles, discover, read_articles
 from pipeline.nlp import DEFAULT_MODEL, load_nlp, model_info
@@ -42,7 +45,8 @@ from pipeline.schema import (
     ErrorRecord,
     Manifest,
 )
-from pipeline.sources import unify_sources
+from pipeline.sources import SourceKey, source_index, source_key
+from pipeline.state import ClusterState
 from pipeline.write import AtomicFile, dumps, write_json, write_jsonl
 
 
@@ -83,7 +87,7 @@ class RunSummary:
             ("articles", f"{self.articles}"),
             ("claims", f"{self.claims}"),
             *((f"  {kind}", f"{self.kinds.get(kind, 0)}")
-              for kind in ("direct", "indirect", "mixed")),
+              for kind in ("direct", "indirect", "mixed", "assertion")),
             ("clusters", f"{self.clusters} ({self.multi_article_clusters} across articles)"),
             ("errors", f"{self.errors}"),
             ("seconds", f"{self.seconds:.1f}"),
@@ -95,7 +99,7 @@ class RunSummary:
         return "\n".join([f"run: {self.out_dir}", rule, *lines, rule])
 
 
-ArticleResult = tuple[ArticleRecord, list[ClaimRecord]] | ErrorRecord
+ArticleResult = ArticleRecord | ErrorRecord
 Item = Article | PipelineError
 
 
@@ -134,7 +138,7 @@ def segments(text: str, limit: int) -> list[tuple[int, int]]:
 BATCH_WORDS = 20_000  # words parsed together: bounds the parser's memory (~15 KB a word)
 
 
-def _word_batches(texts: list, batch_size: int) -> Iterator[list]:
+def _word_batches(texts: Iterable, batch_size: int) -> Iterator[list]:
     """Group (text, context) pairs into batches of at most `batch_size` texts and about
     BATCH_WORDS words, so one huge article never makes a huge batch."""
     group: list = []
@@ -150,14 +154,41 @@ def _word_batches(texts: list, batch_size: int) -> Iterator[list]:
         yield group
 
 
-def process_articles(nlp, items: list[Item], batch_size: int,
-                     batch: BatchLineStats | None = None,
-                     segment_chars: int = 20_000) -> list[ArticleResult]:
-    """Clean, parse and extract claims for each item, in order; an ingest error passes
-    through as its error record so results stay aligned with the input order."""
+class ClaimSink:
+    """Where claims go as soon as a segment of an article is parsed: JSON lines
+    `{"input": N, "claims": [...]}` into a file (the journal, or a worker's spool
+    file) or a list (a Dask worker's result). No article's claims are ever all held
+    in memory, however long the article. `{"input": N, "discard": true}` withdraws
+    the claims written so far for input N (its parse failed and is redone)."""
+
+    def __init__(self, handle: IO[str] | None = None) -> None:
+        self.handle = handle
+        self.lines: list[str] = []
+
+    def _write(self, line: str) -> None:
+        if self.handle is None:
+            self.lines.append(line)
+        else:
+            self.handle.write(line)
+
+    def claims(self, input_no: int, claims: list[ClaimRecord]) -> None:
+        if claims:
+            body = ", ".join(dumps(c) for c in claims)
+            self._write(f'{{"input": {input_no}, "claims": [{body}]}}\n')
+
+    def discard(self, input_no: int) -> None:
+        self._write(f'{{"input": {input_no}, "discard": true}}\n')
+
+
+def process_articles(nlp, items: list[Item], batch_size: int, sink: ClaimSink,
+                     batch: BatchLineStats | None = None, segment_chars: int = 20_000,
+                     first_input: int = 0) -> list[ArticleResult]:
+    """Clean, parse and extract claims for each item, in order, writing the claims to
+    `sink` segment by segment; returns one record per item (an ingest error passes
+    through as its error record, so results stay aligned with the input order).
+    Item i is input number `first_input + i` in the sink's lines."""
     results: list[ArticleResult | None] = [None] * len(items)
-    claims: dict[int, list[ClaimRecord]] = {}
-    texts = []
+    cleaned_of: dict[int, CleanedArticle] = {}
     for index, item in enumerate(items):
         if isinstance(item, PipelineError):
             results[index] = error_record(item)
@@ -166,41 +197,48 @@ def process_articles(nlp, items: list[Item], batch_size: int,
         if isinstance(cleaned, ErrorRecord):
             results[index] = cleaned
             continue
-        claims[index] = []
-        results[index] = (ArticleRecord(
+        cleaned_of[index] = cleaned
+        results[index] = ArticleRecord(
             doc_id=item.doc_id, path=item.path, title=cleaned.title, authors=cleaned.authors,
             published=cleaned.published, publisher=cleaned.publisher, url=item.url,
             format=item.format, bio=cleaned.bio, trailers=cleaned.trailers, text=cleaned.text,
-            n_claims=0), claims[index])
-        texts.extend((cleaned.text[a:b], (index, cleaned, a))
-                     for a, b in segments(cleaned.text, segment_chars))
+            n_claims=0)
 
-    def convert(doc, index: int, cleaned: CleanedArticle, base: int) -> None:
-        if isinstance(results[index], ErrorRecord):
+    def texts() -> Iterator[tuple[str, tuple[int, int]]]:
+        for index, cleaned in cleaned_of.items():
+            for a, b in segments(cleaned.text, segment_chars):
+                yield cleaned.text[a:b], (index, a)
+
+    def convert(doc, index: int, base: int) -> None:
+        record = results[index]
+        if isinstance(record, ErrorRecord):
             return
         try:
-            claims[index].extend(to_records(doc, cleaned, base))
+            claims = to_records(doc, cleaned_of[index], base)
         except Exception as error:  # noqa: BLE001
-            results[index] = _failure("claims", cleaned.article, error)
+            results[index] = _failure("claims", cleaned_of[index].article, error)
+            sink.discard(first_input + index)
+            return
+        record.n_claims += len(claims)
+        sink.claims(first_input + index, claims)
 
     try:
-        for group in _word_batches(texts, batch_size):
-            for doc, (index, cleaned, base) in nlp.pipe(group, as_tuples=True,
-                                                        batch_size=len(group)):
-                convert(doc, index, cleaned, base)
+        for group in _word_batches(texts(), batch_size):
+            for doc, (index, base) in nlp.pipe(group, as_tuples=True, batch_size=len(group)):
+                convert(doc, index, base)
     except Exception:  # noqa: BLE001 - redo one by one to isolate the article at fault
-        for index in claims:
-            claims[index].clear()
-        for text, (index, cleaned, base) in texts:
+        for index in cleaned_of:
+            if isinstance(results[index], ArticleRecord):
+                results[index].n_claims = 0
+                sink.discard(first_input + index)
+        for text, (index, base) in texts():
             if isinstance(results[index], ErrorRecord):
                 continue
             try:
-                convert(nlp(text), index, cleaned, base)
+                convert(nlp(text), index, base)
             except Exception as error:  # noqa: BLE001
-                results[index] = _failure("nlp", cleaned.article, error)
-    for result in results:
-        if isinstance(result, tuple):
-            result[0].n_claims = len(result[1])
+                results[index] = _failure("nlp", cleaned_of[index].article, error)
+                sink.discard(first_input + index)
     return [r for r in results if r is not None]
 
 
@@ -209,27 +247,51 @@ def process_articles(nlp, items: list[Item], batch_size: int,
 _worker: dict = {}
 
 
-def _init_worker(settings: RunSettings, stats: BatchLineStats | None) -> None:
+@dataclass
+class ChunkResult:
+    """A chunk of inputs processed: one record per input, and where its claims are
+    (a spool file written by a local worker, or lines from a Dask worker)."""
+
+    first_input: int
+    records: list[ArticleResult]
+    spool: str | None = None
+    lines: list[str] = field(default_factory=list)
+
+
+def _init_worker(settings: RunSettings, stats: BatchLineStats | None,
+                 spool_dir: str | None = None) -> None:
     _worker.update(nlp=load_nlp(settings.model, tagger=settings.tagger), settings=settings,
-                   stats=stats)
+                   stats=stats, spool_dir=spool_dir)
 
 
-def _work(items: list[Item]) -> list[ArticleResult]:
+def _work(task: tuple[int, list[Item]]) -> ChunkResult:
+    """A local worker's chunk: claims go to a spool file the main process appends to
+    the journal, so nothing large crosses the process boundary."""
+    first_input, items = task
     settings = _worker["settings"]
-    return process_articles(_worker["nlp"], items, settings.batch_size, _worker["stats"],
-                            settings.segment_chars)
+    spool = Path(_worker["spool_dir"]) / f"{first_input}.jsonl"
+    with spool.open("w", encoding="utf-8") as handle:
+        records = process_articles(_worker["nlp"], items, settings.batch_size,
+                                   ClaimSink(handle), _worker["stats"],
+                                   settings.segment_chars, first_input)
+    return ChunkResult(first_input, records, spool=str(spool))
 
 
-def _dask_work(items: list[Item], settings: RunSettings,
-               stats: BatchLineStats | None) -> list[ArticleResult]:
-    """Runs on a Dask worker: the model is loaded once per worker process and kept."""
+def _dask_work(task: tuple[int, list[Item]], settings: RunSettings,
+               stats: BatchLineStats | None) -> ChunkResult:
+    """Runs on a Dask worker: the model is loaded once per worker process and kept;
+    the claims travel back with the result (a cluster's workers share no disk)."""
     if _worker.get("settings") != settings:
         _init_worker(settings, stats)
-    return _work(items)
+    first_input, items = task
+    sink = ClaimSink()
+    records = process_articles(_worker["nlp"], items, settings.batch_size, sink,
+                               _worker["stats"], settings.segment_chars, first_input)
+    return ChunkResult(first_input, records, lines=sink.lines)
 
 
-def _dask_batches(chunks: Iterator[list[Item]], settings: RunSettings,
-                  stats: BatchLineStats | None) -> Iterator[list[ArticleResult]]:
+def _dask_batches(tasks: Iterator[tuple[int, list[Item]]], settings: RunSettings,
+                  stats: BatchLineStats | None) -> Iterator[ChunkResult]:
     """Per-article stages on a Dask cluster, results yielded in input order.
 
     At most a few chunks per worker are in flight, so memory stays flat however
@@ -250,8 +312,8 @@ def _dask_batches(chunks: Iterator[list[Item]], settings: RunSettings,
         workers = max(1, len(client.scheduler_info()["workers"]))
         pending: deque = deque()
         stats_future = client.scatter(stats, broadcast=True) if stats is not None else None
-        for chunk in chunks:
-            pending.append(client.submit(_dask_work, chunk, settings, stats_future,
+        for task in tasks:
+            pending.append(client.submit(_dask_work, task, settings, stats_future,
                                          pure=False))
             while len(pending) >= 3 * workers:
                 yield pending.popleft().result()
@@ -263,10 +325,12 @@ def _dask_batches(chunks: Iterator[list[Item]], settings: RunSettings,
             cluster.close()
 
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
+def _chunks(items: Iterable, size: int, first_input: int = 0) -> Iterator[tuple[int, list]]:
+    """(number of the chunk's first input, chunk) pairs."""
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
-        yield chunk
+        yield first_input, chunk
+        first_input += len(chunk)
 
 
 def batch_line_stats(files: list[Path], settings: RunSettings) -> BatchLineStats | None:
@@ -286,17 +350,22 @@ def batch_line_stats(files: list[Path], settings: RunSettings) -> BatchLineStats
 class Journal:
     """Append-only record of every input's result, in input order.
 
-    Each processed chunk is appended and fsynced before the next, so after a kill
-    (SIGKILL included) the journal holds a prefix of the results, at most with a torn
-    last line. `--resume` keeps that prefix, skips as many inputs, and goes on; the
-    final files are always assembled from the journal, so a resumed run writes the
-    same bytes as an uninterrupted one.
+    Lines: `{"input": N, "claims": [...]}` as segments are parsed (see `ClaimSink`),
+    `{"input": N, "discard": true}` to withdraw them, and one final
+    `{"input": N, "article": ...}` or `{"input": N, "error": ...}` per input. Each
+    processed chunk is flushed and fsynced before the next, so after a kill (SIGKILL
+    included) the journal holds a prefix of the results, at most with a torn tail
+    that recovery cuts back to the last final line. `--resume` keeps that prefix,
+    skips as many inputs, and goes on; the final files are always assembled from the
+    journal, so a resumed run writes the same bytes as an uninterrupted one.
     """
 
     NAME = ".journal.jsonl"
+    SPOOL = ".spool"
 
     def __init__(self, out_dir: Path, fingerprint: str, resume: bool) -> None:
         self.path = out_dir / self.NAME
+        self.spool_dir = out_dir / self.SPOOL
         self.done = 0
         if resume and self.path.exists():
             self.done = self._recover(fingerprint)
@@ -306,45 +375,70 @@ class Journal:
         self.handle = self.path.open("a", encoding="utf-8")
 
     def _recover(self, fingerprint: str) -> int:
-        """Count complete entries of a matching journal and cut a torn tail."""
-        good_bytes, entries = 0, -1
+        """Count the final lines of a matching journal and cut everything after the last."""
+        good_bytes, offset, entries = 0, 0, -1
         with self.path.open("rb") as handle:
             for line in handle:
-                try:
-                    entry = json.loads(line)
-                except ValueError:
-                    break
+                offset += len(line)
                 if not line.endswith(b"\n"):
                     break
-                if entries == -1 and entry.get("fingerprint") != fingerprint:
-                    return 0  # another run's journal: start over
-                entries += 1
-                good_bytes += len(line)
+                if entries == -1:
+                    try:
+                        header = json.loads(line)
+                    except ValueError:
+                        return 0
+                    if header.get("fingerprint") != fingerprint:
+                        return 0  # another run's journal: start over
+                    entries, good_bytes = 0, offset
+                    continue
+                if _FINAL.match(line):
+                    try:
+                        json.loads(line)
+                    except ValueError:
+                        break
+                    entries += 1
+                    good_bytes = offset
         with self.path.open("r+b") as handle:
             handle.truncate(good_bytes)
         return max(entries, 0)
 
-    def append(self, results: list[ArticleResult]) -> None:
-        for result in results:
-            if isinstance(result, ErrorRecord):
-                entry = {"error": result.model_dump(mode="json")}
-            else:
-                record, claims = result
-                entry = {"article": record.model_dump(mode="json"),
-                         "claims": [c.model_dump(mode="json") for c in claims]}
-            self.handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    def sink(self) -> ClaimSink:
+        """A sink writing claims straight into the journal (the in-process engine)."""
+        return ClaimSink(self.handle)
+
+    def append(self, chunk: ChunkResult) -> None:
+        """Add a processed chunk: its claims (from a spool file or lines), then one
+        final line per input; then flush and fsync."""
+        if chunk.spool is not None:
+            with open(chunk.spool, encoding="utf-8") as spool:
+                shutil.copyfileobj(spool, self.handle)
+            Path(chunk.spool).unlink()
+        self.handle.writelines(chunk.lines)
+        for offset, result in enumerate(chunk.records):
+            kind = "error" if isinstance(result, ErrorRecord) else "article"
+            self.handle.write(f'{{"input": {chunk.first_input + offset}, "{kind}": '
+                              f"{dumps(result)}}}\n")
         self.handle.flush()
         os.fsync(self.handle.fileno())
 
-    def entries(self) -> Iterator[dict]:
+    def lines(self) -> Iterator[tuple[int, bytes]]:
+        """(line number, raw line) of every entry after the header."""
+        self.handle.flush()
+        with self.path.open("rb") as handle:
+            next(handle)
+            yield from enumerate(handle, 1)
+
+    def close(self) -> None:
         self.handle.close()
-        with self.path.open(encoding="utf-8") as handle:
-            next(handle)  # the fingerprint
-            for line in handle:
-                yield json.loads(line)
 
     def remove(self) -> None:
+        self.handle.close()
         self.path.unlink(missing_ok=True)
+        shutil.rmtree(self.spool_dir, ignore_errors=True)
+
+
+_FINAL = re.compile(rb'^\{"input": \d+, "(?:article|error)": ')
+_CLAIMS = re.compile(rb'^\{"input": (\d+), "claims": ')
 
 
 def _fingerprint(inputs: list[str], settings: RunSettings, model: str) -> str:
@@ -369,10 +463,107 @@ def _manifest(inputs: list[str], settings: RunSettings, model: tuple[str, str],
         seconds=round(seconds, 3), completed=completed)
 
 
+@dataclass
+class _Assembled:
+    articles: int = 0
+    words: int = 0
+    claims: int = 0
+    kinds: Counter = field(default_factory=Counter)
+    clusters: int = 0
+    multi_article_clusters: int = 0
+    sources: int = 0
+    errors: int = 0
+
+
+def _assemble(journal: Journal, out_dir: Path, state: Path | None) -> _Assembled:
+    """Write the run's files from the journal, in three streaming passes, holding only
+    compact keys: (1) articles and errors, and which claim lines stand; (2) the keys
+    the source index and dedup need; (3) every claim again, with its run-wide source
+    and its cluster, straight to claims.jsonl."""
+    done = _Assembled()
+    errors: list[ErrorRecord] = []
+    outlets: dict[str, tuple[str | None, str | None]] = {}
+    completed: set[int] = set()
+    discarded: dict[int, int] = {}  # input -> line of its last discard
+    articles_file = AtomicFile(out_dir / "articles.jsonl")
+    try:
+        for line_no, line in journal.lines():
+            if _CLAIMS.match(line):
+                continue
+            entry = json.loads(line)
+            if "discard" in entry:
+                discarded[entry["input"]] = line_no
+            elif "error" in entry:
+                errors.append(ErrorRecord.model_validate(entry["error"]))
+            else:
+                record = ArticleRecord.model_validate(entry["article"])
+                completed.add(entry["input"])
+                outlets[record.doc_id] = (record.publisher, record.published)
+                articles_file.write_line(dumps(record))
+                done.articles += 1
+                done.words += len(record.text.split())
+    except BaseException:
+        articles_file.abort()
+        raise
+
+    def claim_lines() -> Iterator[dict]:
+        for line_no, line in journal.lines():
+            match = _CLAIMS.match(line)
+            if match:
+                input_no = int(match.group(1))
+                if input_no in completed and line_no > discarded.get(input_no, 0):
+                    yield from json.loads(line)["claims"]
+
+    sources: list[SourceKey] = []
+    keys: list[ClaimKey] = []
+    for claim in claim_lines():
+        sources.append(source_key(claim))
+        keys.append(claim_key(claim))
+    person_keys_map, source_records = source_index(sources)
+    for key, source in zip(keys, sources, strict=True):
+        if source.type == "PERSON":
+            key.source = person_keys_map.get(key.source, key.source)
+    del sources
+    if state is not None:
+        with ClusterState(state) as index:
+            clustering = cluster_keys(keys, outlets, index)
+    else:
+        clustering = cluster_keys(keys, outlets)
+    del keys
+    claims_file = AtomicFile(out_dir / "claims.jsonl")
+    try:
+        for claim in claim_lines():
+            source = claim["source"]
+            if source["type"] == "PERSON":
+                source["canonical"] = person_keys_map.get(source["canonical"],
+                                                          source["canonical"])
+            claim["cluster_id"] = clustering.cluster_of[claim["claim_id"]]
+            claims_file.write_line(dumps(claim))
+            done.claims += 1
+            done.kinds[claim["kind"]] += 1
+    except BaseException:
+        claims_file.abort()
+        articles_file.abort()
+        raise
+    articles_file.commit()
+    claims_file.commit()
+    write_jsonl(out_dir / "clusters.jsonl", clustering.clusters)
+    write_jsonl(out_dir / "sources.jsonl", source_records)
+    write_jsonl(out_dir / "errors.jsonl", errors)
+    done.clusters = len(clustering.clusters)
+    done.multi_article_clusters = sum(1 for c in clustering.clusters if c.n_articles > 1)
+    done.sources = len(source_records)
+    done.errors = len(errors)
+    return done
+
+
 def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None,
-        resume: bool = False) -> RunSummary:
-    """Process `inputs` into `out_dir` and return the run's summary."""
+        resume: bool = False, state: Path | None = None) -> RunSummary:
+    """Process `inputs` into `out_dir` and return the run's summary. With `state`, the
+    run's claims join the clusters kept in that SQLite file (created if missing)."""
     settings = settings or RunSettings()
+    if state is not None:
+        ClusterState(state).close()  # refuse a bad state file before any work
     started = datetime.now(UTC)
     clock = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -393,26 +584,30 @@ def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None,
     bar = tqdm(total=total, initial=journal.done, unit="art", disable=not settings.progress,
                file=sys.stderr, dynamic_ncols=True, desc="articles")
     chunk_size = max(settings.batch_size, 8)
+    tasks = _chunks(items, chunk_size, journal.done)
     words = 0
     pool = None
     try:
         if settings.engine == "dask":
             del nlp
-            batches = _dask_batches(_chunks(items, chunk_size), settings, stats)
+            batches = _dask_batches(tasks, settings, stats)
         elif settings.workers > 1:
             del nlp
+            journal.spool_dir.mkdir(exist_ok=True)
             context = multiprocessing.get_context("spawn")
             pool = context.Pool(settings.workers, initializer=_init_worker,
-                                initargs=(settings, stats))
-            batches = pool.imap(_work, _chunks(items, chunk_size))
+                                initargs=(settings, stats, str(journal.spool_dir)))
+            batches = pool.imap(_work, tasks)
         else:
-            batches = (process_articles(nlp, chunk, settings.batch_size, stats,
-                                        settings.segment_chars)
-                       for chunk in _chunks(items, chunk_size))
-        for results in batches:
-            journal.append(results)
-            words += sum(len(r[0].text.split()) for r in results if isinstance(r, tuple))
-            bar.update(len(results))
+            sink = journal.sink()
+            batches = (ChunkResult(first, process_articles(
+                nlp, chunk, settings.batch_size, sink, stats, settings.segment_chars, first))
+                for first, chunk in tasks)
+        for chunk in batches:
+            journal.append(chunk)
+            words += sum(len(r.text.split()) for r in chunk.records
+                         if isinstance(r, ArticleRecord))
+            bar.update(len(chunk.records))
             elapsed = time.perf_counter() - clock
             bar.set_postfix_str(f"{words / elapsed:,.0f} words/s" if elapsed else "")
     finally:
@@ -420,41 +615,16 @@ def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None,
         if pool is not None:
             pool.close()
             pool.join()
-    # assemble the outputs from the journal (the same bytes whether or not resumed)
-    claims: list[ClaimRecord] = []
-    errors: list[ErrorRecord] = []
-    outlets: dict[str, tuple[str | None, str | None]] = {}
-    articles_file = AtomicFile(out_dir / "articles.jsonl")
-    try:
-        for entry in journal.entries():
-            if "error" in entry:
-                errors.append(ErrorRecord.model_validate(entry["error"]))
-                continue
-            record = ArticleRecord.model_validate(entry["article"])
-            outlets[record.doc_id] = (record.publisher, record.published)
-            articles_file.write_line(dumps(record))
-            claims.extend(ClaimRecord.model_validate(c) for c in entry["claims"])
-            summary.articles += 1
-            summary.words += len(record.text.split())
-    except BaseException:
-        articles_file.abort()
-        raise
-    sources = unify_sources(claims)
-    clusters = cluster_claims(claims, outlets)
-    articles_file.commit()
-    write_jsonl(out_dir / "claims.jsonl", claims)
-    write_jsonl(out_dir / "clusters.jsonl", clusters)
-    write_jsonl(out_dir / "sources.jsonl", sources)
-    write_jsonl(out_dir / "errors.jsonl", errors)
-    summary.claims = len(claims)
-    summary.kinds = Counter(c.kind for c in claims)
-    summary.clusters = len(clusters)
-    summary.multi_article_clusters = sum(1 for c in clusters if c.n_articles > 1)
-    summary.errors = len(errors)
+    assembled = _assemble(journal, out_dir, state)
+    summary.articles, summary.words = assembled.articles, assembled.words
+    summary.claims, summary.kinds = assembled.claims, assembled.kinds
+    summary.clusters = assembled.clusters
+    summary.multi_article_clusters = assembled.multi_article_clusters
+    summary.errors = assembled.errors
     summary.seconds = time.perf_counter() - clock
     counts = {"files": len(files), "articles": summary.articles, "claims": summary.claims,
-              "clusters": summary.clusters, "sources": len(sources), "errors": summary.errors,
-              "words": summary.words}
+              "clusters": summary.clusters, "sources": assembled.sources,
+              "errors": summary.errors, "words": summary.words}
     write_json(out_dir / "manifest.json", _manifest(inputs, settings, model, counts, notes,
                                                     started, summary.seconds, True))
     journal.remove()

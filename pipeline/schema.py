@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.offsets import OffsetMap
 
-ClaimKind = Literal["direct", "indirect", "mixed"]
+ClaimKind = Literal["direct", "indirect", "mixed", "assertion"]
 SourceType = Literal["PERSON", "ORG", "MEDIA", "DOCUMENT", "GROUP", "UNKNOWN"]
 InputFormat = Literal["txt", "jsonl", "html"]
 
@@ -61,6 +61,13 @@ class Span(Record):
 
 
 class SourceSpan(Span):
+    """Who made the claim. An author-voice claim's source is the article's byline or
+    publisher, not words of the body: its offsets are then null."""
+
+    start: int | None = Field(description="offset into the cleaned `text`; null for the byline")
+    end: int | None
+    raw_start: int | None = Field(description="offset into the raw input; null for the byline")
+    raw_end: int | None
     canonical: str = Field(description="resolved name of who made the claim")
     type: SourceType = "UNKNOWN"
     named: bool = Field(False, description="true when the source names a person or body")
@@ -117,7 +124,9 @@ class ArticleRecord(Record):
 
 
 class ClaimRecord(Record):
-    """A line of claims.jsonl: one attributed claim."""
+    """A line of claims.jsonl: one claim. `attribution` "reported" is an attributed claim
+    (kind direct, indirect or mixed); "author" is a checkable fact stated in the
+    article's own voice (kind "assertion", source the byline or publisher, cue null)."""
 
     claim_id: str
     doc_id: str
@@ -144,6 +153,9 @@ class ClusterRecord(Record):
     n_articles: int
     attributions: dict[str, int] = Field(default_factory=dict,
                                          description="members by attribution: reported/author")
+    disagrees_with: list[str] = Field(
+        default_factory=list,
+        description="clusters worded almost alike whose numbers, dates or negation differ")
 
 
 class SourceRecord(Record):

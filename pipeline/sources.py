@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -78,29 +79,60 @@ def person_keys(names: dict[str, int]) -> dict[str, str]:
     return result
 
 
-def unify_sources(claims: list[ClaimRecord]) -> list[SourceRecord]:
-    """Set run-wide canonical names on `claims` (in place) and list every source."""
+class SourceKey(NamedTuple):
+    """What the run-wide source index needs of one claim's source."""
+
+    doc_id: str
+    text: str
+    canonical: str
+    type: str
+    named: bool
+    role: str | None
+
+
+def source_key(claim: ClaimRecord | dict) -> SourceKey:
+    """The source of a claim record (a model or its JSON dict)."""
+    if isinstance(claim, ClaimRecord):
+        s = claim.source
+        return SourceKey(claim.doc_id, s.text, s.canonical, s.type, s.named, s.role)
+    s = claim["source"]
+    return SourceKey(claim["doc_id"], s["text"], s["canonical"], s["type"], s["named"],
+                     s.get("role"))
+
+
+def source_index(sources: list[SourceKey]) -> tuple[dict[str, str], list[SourceRecord]]:
+    """Run-wide keys for person names (name -> canonical spelling) and one
+    `SourceRecord` per canonical source, from every claim's source."""
     person_counts: dict[str, int] = defaultdict(int)
-    for claim in claims:
-        if claim.source.type == "PERSON":
-            person_counts[claim.source.canonical] += 1
+    for source in sources:
+        if source.type == "PERSON":
+            person_counts[source.canonical] += 1
     keys = person_keys(dict(person_counts))
     records: dict[tuple[str, str], dict] = {}
-    for claim in claims:
-        source = claim.source
-        if source.type == "PERSON":
-            source.canonical = keys.get(source.canonical, source.canonical)
-        entry = records.setdefault((source.canonical, source.type), {
+    for source in sources:
+        canonical = (keys.get(source.canonical, source.canonical) if source.type == "PERSON"
+                     else source.canonical)
+        entry = records.setdefault((canonical, source.type), {
             "aliases": set(), "roles": set(), "doc_ids": set(), "n_claims": 0, "named": False})
         entry["aliases"].add(source.text)
         if source.role:
             entry["roles"].add(source.role)
-        entry["doc_ids"].add(claim.doc_id)
+        entry["doc_ids"].add(source.doc_id)
         entry["n_claims"] += 1
         entry["named"] = entry["named"] or source.named
-    return [SourceRecord(canonical=canonical, type=kind, named=e["named"],
-                         aliases=sorted(e["aliases"]), roles=sorted(e["roles"]),
-                         doc_ids=sorted(e["doc_ids"]), n_claims=e["n_claims"])
-            for (canonical, kind), e in sorted(records.items(),
-                                               key=lambda item: (-item[1]["n_claims"],
-                                                                 item[0]))]
+    listed = [SourceRecord(canonical=canonical, type=kind, named=e["named"],
+                           aliases=sorted(e["aliases"]), roles=sorted(e["roles"]),
+                           doc_ids=sorted(e["doc_ids"]), n_claims=e["n_claims"])
+              for (canonical, kind), e in sorted(records.items(),
+                                                 key=lambda item: (-item[1]["n_claims"],
+                                                                   item[0]))]
+    return keys, listed
+
+
+def unify_sources(claims: list[ClaimRecord]) -> list[SourceRecord]:
+    """Set run-wide canonical names on `claims` (in place) and list every source."""
+    keys, records = source_index([source_key(c) for c in claims])
+    for claim in claims:
+        if claim.source.type == "PERSON":
+            claim.source.canonical = keys.get(claim.source.canonical, claim.source.canonical)
+    return records

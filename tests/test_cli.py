@@ -71,6 +71,9 @@ def test_offsets_point_at_the_same_words(corpus_run: Path) -> None:
             span = claim[role]
             if span is None:
                 continue
+            if span["start"] is None:  # the byline of an author-voice fact
+                assert role == "source" and claim["attribution"] == "author"
+                continue
             pieces = [(p["start"], p["end"]) for p in span.get("parts") or []]
             pieces = pieces or [(span["start"], span["end"])]
             assert " ".join(text[a:b] for a, b in pieces) == span["text"]

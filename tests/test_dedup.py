@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.dedup import candidate_pairs, cluster_claims, guard_key, minhash, normalise
-from pipeline.schema import ClaimRecord, ContentSpan, SourceSpan
+from pipeline.schema import ClaimRecord, ContentSpan, EntityMention, SourceSpan
 
 
 def _claim(claim_id: str, doc_id: str, text: str, source: str = "Vladimir Putin") -> ClaimRecord:
@@ -61,3 +61,97 @@ def test_clusters_carry_outlets_first_date_and_attribution_counts() -> None:
     assert cluster.publishers == ["Caliber.az", "Ohio POW MIA"]
     assert cluster.first_published == "2022-01-29"
     assert cluster.attributions == {"reported": 2}
+
+
+def _fact(claim_id: str, doc_id: str, text: str, entities: list[tuple[str, str]]
+          ) -> ClaimRecord:
+    """An author-voice claim with its named entities (label, canonical name)."""
+    claim = _claim(claim_id, doc_id, text, source="the article")
+    claim.attribution, claim.kind = "author", "assertion"
+    claim.entities = [EntityMention(text=name, label=label, canonical=name, start=0, end=0)
+                      for label, name in entities]
+    return claim
+
+
+# corpus/001 and corpus/003 state these facts in their own words
+UZB_001 = _fact("u1", "001", "In 2012 Uzbekistan left the military alliance",
+                [("GPE", "Uzbekistan"), ("DATE", "2012")])
+UZB_003 = _fact("u3", "003", "Uzbekistan, which joined the CSTO in 2006 and left in 2012",
+                [("GPE", "Uzbekistan"), ("ORG", "Collective Security Treaty Organization"),
+                 ("DATE", "2006"), ("DATE", "2012")])
+EXIT_1999 = _fact("x3", "003", "three of the nine members – Azerbaijan, Georgia and Uzbekistan "
+                               "– chose to leave in 1999",
+                  [("GPE", "Azerbaijan"), ("GPE", "Georgia"), ("GPE", "Uzbekistan"),
+                   ("DATE", "1999")])
+SIX = ["Russia", "Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Tajikistan"]
+MEMBERS_001 = _fact("m1", "001", "led by Russia and joined by Armenia, Belarus, Kazakhstan, "
+                                 "Kyrgyzstan and Tajikistan", [("GPE", n) for n in SIX])
+MEMBERS_004 = _fact("m4", "004", "uniting Armenia, Belarus, Kazakhstan, Kyrgyzstan, Russia and "
+                                 "Tajikistan", [("GPE", n) for n in SIX])
+NINE_003 = _fact("n3", "003", "Consisting of Armenia, Georgia, Belarus, Kazakhstan, Kyrgyzstan, "
+                              "Russia, Tajikistan, Azerbaijan and Uzbekistan",
+                 [("GPE", n) for n in [*SIX, "Georgia", "Azerbaijan", "Uzbekistan"]])
+
+
+def test_the_same_fact_in_other_words_is_one_cluster() -> None:
+    claims = [UZB_001.model_copy(deep=True), UZB_003.model_copy(deep=True),
+              EXIT_1999.model_copy(deep=True)]
+    cluster_claims(claims)
+    assert claims[0].cluster_id == claims[1].cluster_id != claims[2].cluster_id
+
+
+def test_an_enumeration_joins_only_the_same_list() -> None:
+    claims = [c.model_copy(deep=True) for c in (MEMBERS_001, MEMBERS_004, NINE_003)]
+    clusters = cluster_claims(claims)
+    assert claims[0].cluster_id == claims[1].cluster_id != claims[2].cluster_id
+    assert len(clusters) == 2
+
+
+def test_no_chain_of_merges_joins_two_claims_that_disagree() -> None:
+    # each differs from the middle one only by a number it adds, but they disagree
+    texts = ["Russia sent troops to Kazakhstan to restore order in the country",
+             "Russia sent 2,500 troops to Kazakhstan to restore order in the country",
+             "Russia sent 3,000 troops to Kazakhstan to restore order in the country"]
+    claims = [_claim(str(i), f"00{i}", text) for i, text in enumerate(texts)]
+    clusters = cluster_claims(claims)
+    assert claims[1].cluster_id != claims[2].cluster_id
+    assert claims[0].cluster_id in {claims[1].cluster_id, claims[2].cluster_id}
+    # the disagreement stays visible on both sides
+    by_id = {c.cluster_id: c for c in clusters}
+    assert by_id[claims[2].cluster_id].disagrees_with == [claims[1].cluster_id]
+    assert by_id[claims[1].cluster_id].disagrees_with == [claims[2].cluster_id]
+
+
+def test_numbers_of_different_kinds_do_not_disagree() -> None:
+    # a count on one side and a month on the other are not a contradiction
+    claims = [_claim("a", "001", "2,500 troops of the CSTO entered Kazakhstan during the protests"),
+              _claim("b", "002", "troops of the CSTO entered Kazakhstan in January during the "
+                                 "protests")]
+    cluster_claims(claims)
+    assert claims[0].cluster_id == claims[1].cluster_id
+
+
+def test_a_date_or_a_negation_keeps_apart_even_the_same_fact() -> None:
+    variants = [UZB_003.content.text.replace("2006", "2008"),
+                UZB_003.content.text.replace("joined", "never joined")]
+    for variant in variants:
+        other = UZB_003.model_copy(deep=True)
+        other.claim_id, other.doc_id, other.content.text = "v", "009", variant
+        claims = [UZB_001.model_copy(deep=True), UZB_003.model_copy(deep=True), other]
+        cluster_claims(claims)
+        assert claims[2].cluster_id != claims[1].cluster_id, variant
+        _assert_no_cluster_disagrees(claims)
+
+
+def _assert_no_cluster_disagrees(claims: list[ClaimRecord]) -> None:
+    """Within every cluster, every two members agree on negation and on each kind of
+    number (one side's values contained in the other's)."""
+    for a in claims:
+        for b in claims:
+            if a.cluster_id == b.cluster_id:
+                (numbers_a, negated_a), (numbers_b, negated_b) = (
+                    guard_key(a.content.text), guard_key(b.content.text))
+                assert negated_a == negated_b
+                years_a = {n for n in numbers_a if len(n) == 4}
+                years_b = {n for n in numbers_b if len(n) == 4}
+                assert years_a <= years_b or years_b <= years_a, (a.content.text, b.content.text)

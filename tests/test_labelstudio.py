@@ -47,6 +47,14 @@ def _gold_for(records: list[dict], doc_id: str, source: str, cue: str | None) ->
             and r["cue"] == cue]
 
 
+def _attributed(run: Path) -> list[dict]:
+    """The run's attributed claims: what the gold format and the annotation task hold
+    (author-voice facts have no source span to draw)."""
+    claims = read_jsonl(run / "claims.jsonl")
+    assert any(c["attribution"] == "author" for c in claims)  # they exist, and are left out
+    return [c for c in claims if c["attribution"] == "reported"]
+
+
 def _warnings() -> tuple[list[str], object]:
     seen: list[str] = []
     return seen, seen.append
@@ -54,7 +62,7 @@ def _warnings() -> tuple[list[str], object]:
 
 def test_gold_export_quotes_the_raw_article_verbatim(corpus_run: Path) -> None:
     records = gold_from_run(corpus_run)
-    assert len(records) == len(read_jsonl(corpus_run / "claims.jsonl"))
+    assert len(records) == len(_attributed(corpus_run))
     for record in records:
         raw = corpus_text(record["doc_id"])
         assert raw[record["content_start"]:record["content_end"]] == record["content"]
@@ -102,7 +110,8 @@ def test_label_studio_tasks_draw_every_claim(corpus_run: Path, tmp_path: Path) -
             assert relation["direction"] == "right"
             assert relation["from_id"] in regions and relation["to_id"] in regions
         heads = [regions[r["from_id"]]["value"]["labels"][0] for r in relations]
-        assert heads.count("SOURCE") == article["n_claims"]
+        assert heads.count("SOURCE") == len([c for c in _attributed(corpus_run)
+                                             if c["doc_id"] == article["doc_id"]])
     config = ET.fromstring((out.parent / "label_config.xml").read_text(encoding="utf-8"))
     labels = config.find("Labels")
     assert labels is not None and labels.get("name") == "label"
@@ -119,7 +128,7 @@ def test_round_trip_gives_back_the_gold_export(corpus_run: Path, tmp_path: Path)
     assert main(["export", str(corpus_run), "--format", "gold", "-o", str(gold)]) == 0
     assert main(["import", str(tasks), "-o", str(back)]) == 0
     assert back.read_bytes() == gold.read_bytes()
-    assert len(read_jsonl(back)) == len(read_jsonl(corpus_run / "claims.jsonl"))
+    assert len(read_jsonl(back)) == len(_attributed(corpus_run))
 
 
 def test_a_shortened_content_comes_back_shortened(corpus_run: Path, tmp_path: Path) -> None:
@@ -219,8 +228,7 @@ def test_new_moved_and_deleted_claims(corpus_run: Path) -> None:
     assert drawn[0]["content"] == sentence  # the space before it trimmed
     assert raw[drawn[0]["content_start"]:drawn[0]["content_end"]] == sentence
     assert drawn[0]["kind"] == "direct"  # recomputed: it lies inside Markov's quotation
-    assert len(records) == len([c for c in read_jsonl(corpus_run / "claims.jsonl")
-                                if c["doc_id"] == MARKOV_DOC])
+    assert len(records) == len([c for c in _attributed(corpus_run) if c["doc_id"] == MARKOV_DOC])
     assert any("is in no claim" in message for message in seen)
 
 

@@ -12,6 +12,7 @@ import hashlib
 from spacy.tokens import Doc
 
 from pipeline.claims.attribution import Attribution
+from pipeline.claims.author import author_claims
 from pipeline.schema import (
     ClaimRecord,
     CleanedArticle,
@@ -50,14 +51,19 @@ def to_records(doc: Doc, cleaned: CleanedArticle, base: int = 0) -> list[ClaimRe
     def fields(start: int, end: int) -> dict:
         return _span_fields(cleaned, base + start, base + end)
 
+    def mentions(parts: list[tuple[int, int]]) -> list[EntityMention]:
+        return [EntityMention(text=e.text, label=e.label_,
+                              canonical=canonicals.get((e.start_char, e.end_char)),
+                              start=base + e.start_char, end=base + e.end_char)
+                for e in ents if any(a <= e.start_char and e.end_char <= b for a, b in parts)]
+
+    covered: list[tuple[int, int]] = []
     for attribution in doc._.attributions or []:
         if attribution.source is None:
             continue
-        entities = [EntityMention(text=e.text, label=e.label_,
-                                  canonical=canonicals.get((e.start_char, e.end_char)),
-                                  start=base + e.start_char, end=base + e.end_char)
-                    for e in ents if any(a <= e.start_char and e.end_char <= b
-                                             for a, b in attribution.parts)]
+        covered.extend(span for span in (attribution.content, attribution.source,
+                                         attribution.cue) if span)
+        entities = mentions(attribution.parts)
         source = SourceSpan(**fields(*attribution.source),
                             canonical=attribution.source_canonical
                             or text[attribution.source[0]:attribution.source[1]],
@@ -76,4 +82,33 @@ def to_records(doc: Doc, cleaned: CleanedArticle, base: int = 0) -> list[ClaimRe
             claim_id=claim_id(doc_id, attribution, base), doc_id=doc_id, kind=attribution.kind,
             source=source, cue=cue, content=content,
             confidence=attribution.confidence, entities=entities))
+    byline = author_source(cleaned)
+    for fact in author_claims(doc, covered):
+        content = ContentSpan(**fields(fact.start, fact.end))
+        if len(fact.parts) > 1:
+            content = content.model_copy(update={
+                "text": " ".join(text[a:b] for a, b in fact.parts),
+                "parts": [Piece(**{k: v for k, v in fields(a, b).items() if k != "text"})
+                          for a, b in fact.parts]})
+        key = f"{doc_id}|{base}|author|{fact.start}|{fact.end}"
+        records.append(ClaimRecord(
+            claim_id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:16], doc_id=doc_id,
+            kind="assertion", attribution="author", source=byline, cue=None, content=content,
+            confidence=fact.confidence, entities=mentions(fact.parts)))
+    records.sort(key=lambda r: (r.content.start, r.content.end, r.claim_id))
     return records
+
+
+def author_source(cleaned: CleanedArticle) -> SourceSpan:
+    """Who speaks in the article's own voice: its authors, else its publisher."""
+    if cleaned.authors:
+        name = ", ".join(cleaned.authors)
+        kind, canonical = "PERSON" if len(cleaned.authors) == 1 else "GROUP", name
+    elif cleaned.publisher:
+        name = canonical = cleaned.publisher
+        kind = "MEDIA"
+    else:
+        name, canonical, kind = "the article", f"author of {cleaned.article.doc_id}", "UNKNOWN"
+    return SourceSpan(text=name, start=None, end=None, raw_start=None, raw_end=None,
+                      canonical=canonical, type=kind, named=kind != "UNKNOWN",
+                      role="author" if cleaned.authors else "publisher")
