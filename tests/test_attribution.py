@@ -146,3 +146,17 @@ def test_shares_of_people_relative_pronouns_and_stances_are_speakers(
         nlp, text: str, source: str, cue: str, content: str) -> None:
     claim = _one(_claims(nlp, text), cue)
     assert (claim["source"], claim["content"]) == (source, content)
+
+
+def test_a_claim_inside_another_claim_is_not_a_claim_of_its_own(nlp) -> None:
+    text = ("The spokesman said that, even if the ministers thought the plan was sound, "
+            "the vote could not be held before June.")
+    claims = _claims(nlp, text)
+    assert [c["cue"] for c in claims] == ["said"], claims
+    # a relative clause that ends the outer content is its own claim, cut from the outer one
+    text = _sentence("003_f866f8617738da58", "In 2019, Russian Deputy", "would veto it.")
+    claims = _claims(nlp, text)
+    by_source = {c["source"]: c["content"] for c in claims}
+    assert by_source["Russian Deputy Prime Minister Yuri Borisov"].endswith(
+        "special partner status in the CSTO")
+    assert by_source["Armenia"] == "it would veto it"

@@ -177,3 +177,16 @@ def test_a_negated_cue_with_a_noun_phrase_is_no_claim(parse_nlp: Language) -> No
     text = "The memo does not directly indicate the scale of the cuts."
     assert not _tagged_claims(parse_nlp, text, [
         ("CUE", "does not directly indicate"), ("CONTENT", "the scale of the cuts")])
+
+
+def test_tagged_reported_speech_stops_at_its_sentence_end(parse_nlp: Language) -> None:
+    text = "Maria Lopez said the border plan was dead. The vote is on Friday."
+    claims = _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "Maria Lopez"), ("CUE", "said"),
+        ("CONTENT", "the border plan was dead. The vote is on Friday")])
+    assert claims == [("Maria Lopez", "said", "the border plan was dead")]
+    text = "Maria Lopez said: “The border plan is dead. The vote is on Friday.”"
+    claims = _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "Maria Lopez"), ("CUE", "said"),
+        ("CONTENT", "“The border plan is dead. The vote is on Friday.”")])
+    assert claims == [("Maria Lopez", "said", "The border plan is dead. The vote is on Friday")]

@@ -312,6 +312,7 @@ class AttributionExtractor:
                         self._finish(doc, parts, source, head, cue, lemma, weight, pattern,
                                      quotes), self.lexicon, quotes)
         found = self._dedupe(found)
+        found = self._outermost(doc, found)
         found.sort(key=lambda a: (a.content[0], a.content[1]))
 
         doc._.entity_canonicals = resolve_speakers(doc, found)
@@ -789,6 +790,39 @@ class AttributionExtractor:
                 by_position.append(attribution)
                 by_position.sort(key=lambda a: a.content[0])
         return extra
+
+    def _outermost(self, doc: Doc, found: list[Attribution]) -> list[Attribution]:
+        """Drop attributions said inside another one's content ("X said that, even if they
+        thought it was fine, ..."): each word has one role, as in PolNeAR (Newell et al.
+        2018), and the outer speaker is the one who makes the claim in this article.
+
+        A relative clause that closes the outer content is a claim of its own ("Borisov
+        said Russia was open to it, to which Armenia said it would veto it"): the outer
+        content ends before it and both stay."""
+        def inside(span: tuple[int, int] | None, other: Attribution) -> bool:
+            return span is not None and any(a <= span[0] and span[1] <= b for a, b in other.parts)
+
+        kept = []
+        for attribution in found:
+            outer = next((other for other in found if other is not attribution
+                          and inside(attribution.cue, other)
+                          and inside(attribution.source, other)), None)
+            if outer is None:
+                kept.append(attribution)
+                continue
+            cue = doc.char_span(*attribution.cue, alignment_mode="expand")
+            clause = cue.root if cue is not None else None
+            while clause is not None and clause.dep_ not in {"relcl", "ROOT"}:
+                clause = clause.head
+            if (clause is None or clause.dep_ != "relcl"
+                    or clause.left_edge.idx <= outer.parts[-1][0]
+                    or clause.right_edge.idx + len(clause.right_edge) < outer.parts[-1][1]):
+                continue
+            cut = clause.left_edge.idx
+            trimmed = [(a, min(b, cut)) for a, b in outer.parts if a < cut]
+            outer.parts[:] = [_trim(doc, a, b) for a, b in trimmed]
+            kept.append(attribution)
+        return kept
 
     @staticmethod
     def _dedupe(found: list[Attribution]) -> list[Attribution]:

@@ -178,6 +178,18 @@ def parsed_source(doc: Doc, cue: Span, lexicon=None) -> Span | None:
     return doc.char_span(start, end, alignment_mode="expand")
 
 
+def _within_sentence(content: Span, quotes) -> tuple[int, int]:
+    """A content span, cut at the end of the sentence it starts in unless a quotation
+    carries it on: reported speech does not run into the next sentence, and the tagger,
+    which sees no sentence boundaries, sometimes lets it."""
+    first = content.doc[content.start]
+    end = content.end_char
+    sentence_end = first.sent.end_char
+    if sentence_end < end and (quotes is None or not quotes.is_quoted(sentence_end - 1)):
+        end = sentence_end
+    return content.start_char, end
+
+
 def combine(doc: Doc, rules: list[Attribution], finish, lexicon=None,
             quotes=None) -> list[Attribution]:
     """Merge rule attributions with the tagger's linked claims.
@@ -191,7 +203,7 @@ def combine(doc: Doc, rules: list[Attribution], finish, lexicon=None,
     merged: list[Attribution] = []
     used: set[int] = set()
     for claim in tagged:
-        parts = [(s.start_char, s.end_char) for s in claim.contents]
+        parts = [_within_sentence(s, quotes) for s in claim.contents]
         cue = (claim.cue.start_char, claim.cue.end_char)
         match = None
         for index, rule in enumerate(rules):
