@@ -160,3 +160,10 @@ def test_a_claim_inside_another_claim_is_not_a_claim_of_its_own(nlp) -> None:
     assert by_source["Russian Deputy Prime Minister Yuri Borisov"].endswith(
         "special partner status in the CSTO")
     assert by_source["Armenia"] == "it would veto it"
+
+
+def test_typewriter_quotes_before_and_after_the_cue(nlp) -> None:
+    text = "''We don't accept it,'' the minister said. ''The bloc is not ready for it.''"
+    claim = _one(_claims(nlp, text), "said")
+    assert claim["source"] == "the minister" and claim["kind"] == "direct"
+    assert claim["content"] == "We don't accept it The bloc is not ready for it"

@@ -43,3 +43,11 @@ def test_multi_paragraph_quotation_continues() -> None:
     text = "“First paragraph of the quote.\n\n“Second paragraph,” he said.\n\nNot quoted."
     spans = find_quotes(text)
     assert len(spans) == 1 and text[spans[0].start:spans[0].end].endswith("paragraph,”")
+
+
+def test_typewriter_double_apostrophes_open_and_close() -> None:
+    # the New York Times' archive style: ''...'' on both sides, apostrophes inside
+    text = ("''We don't accept it,'' the minister said. ''The bloc isn't ready.''\n\n"
+            "''A second paragraph,'' and the ministers' view.")
+    assert _quoted(text) == ["''We don't accept it,''", "''The bloc isn't ready.''",
+                             "''A second paragraph,''"]

@@ -485,8 +485,10 @@ class AttributionExtractor:
                 while position < len(text) and text[position].isspace():
                     position += 1
             quote = quotes.span_at(position) if position < len(text) else None
-            if quote is None or quote.start != position:
-                return parts
+            if quote is None or (quote.start != position and text[quote.start:position].strip(
+                    QUOTE_MARKS)):
+                return parts  # (an opening mark the parser left on the previous sentence
+                # still opens this quotation: "... Katz said. ''" + "With ...''")
             parts.append((quote.start, quote.end))
             offset = quote.end
 

@@ -1,7 +1,8 @@
 """Quotation spans: where the text is inside quotation marks, whatever their style or damage.
 
 In: a text. Out: `QuoteSpan`s (offsets include the marks) and a per-character
-"is quoted" test. Styles: “…”, „…“, «…», ‘…’, "…", ``…'', and a straight
+"is quoted" test. Styles: “…”, „…“, «…», ‘…’, "…", ``…'', ''…'' (the New York
+Times' typewriter style) and a straight
 ' used as a quote mark. A quote left open at the end of a paragraph continues
 if the next paragraph opens with a quote mark (the newspaper convention for
 multi-paragraph quotations); otherwise it ends with its paragraph, so an
@@ -23,6 +24,7 @@ _CLOSERS: dict[str, str] = {
     "‘": "’",
     '"': '"”',
     "``": "''”",
+    "''": "'",
     "'": "'’”",
 }
 
@@ -51,6 +53,9 @@ def _opens(text: str, i: int) -> str | None:
     nxt = text[i + 1] if i + 1 < len(text) else " "
     if text.startswith("``", i):
         return "``"
+    if (text.startswith("''", i) and (prev.isspace() or prev in "([—–-")
+            and i + 2 < len(text) and (text[i + 2].isalnum() or text[i + 2] in "$[‘“….")):
+        return "''"
     if ch in "“„«‘":
         return ch
     if ch == "»" and not _is_word_char(prev) and _is_word_char(nxt):
@@ -64,8 +69,10 @@ def _opens(text: str, i: int) -> str | None:
 
 def _closes(text: str, i: int, opener: str) -> int:
     """Length of the closing mark at text[i] for `opener` (0 if none)."""
-    if opener == "``" and text.startswith("''", i):
+    if opener in ("``", "''") and text.startswith("''", i):
         return 2
+    if opener == "''":
+        return 0
     if opener in ("“", "'", "„") and text.startswith("''", i):
         return 2
     ch = text[i]
@@ -112,7 +119,7 @@ def find_quotes(text: str) -> list[QuoteSpan]:
             while j < n and text[j].isspace():
                 j += 1
             if j < n and _opens(text, j) is not None and text[j] in "“„«\"'`":
-                skip_to = j + (2 if text.startswith("``", j) else 1)  # continued quotation
+                skip_to = j + len(_opens(text, j) or "'")  # continued quotation
                 continue
             spans.append(QuoteSpan(start, i, False))
             opener = None
