@@ -141,6 +141,8 @@ def test_a_question_is_the_content_of_ask(nlp) -> None:
      "the governor's plan for the border"),
     ("The party published a report that criticises the government's budget.", "a report",
      "criticises", "the government's budget"),
+    ("The minister mocked the opposition's plan for the railway.", "The minister", "mocked",
+     "the opposition's plan for the railway"),
 ])
 def test_shares_of_people_relative_pronouns_and_stances_are_speakers(
         nlp, text: str, source: str, cue: str, content: str) -> None:

@@ -141,7 +141,9 @@ def _plausible(claim: TaggedClaim, lexicon, quotes) -> bool:
     if any(c.dep_ == "neg" for c in cue.children) and not any(
             part.root.pos_ in {"VERB", "AUX"} for part in claim.contents):
         return False  # "the document does not indicate Russia's dominance", as the rules
-    return claim.source is not None and _agentive(claim.source.root)
+    return claim.source is not None and any(
+        _agentive(token) or (token.is_title and token.i != token.sent.start)
+        for token in claim.source if not token.is_punct)  # "Hannity", tagged NOUN
 
 
 def _is_question(claim: TaggedClaim, quotes) -> bool:
