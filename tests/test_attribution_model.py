@@ -190,3 +190,23 @@ def test_tagged_reported_speech_stops_at_its_sentence_end(parse_nlp: Language) -
         ("SOURCE", "Maria Lopez"), ("CUE", "said"),
         ("CONTENT", "“The border plan is dead. The vote is on Friday.”")])
     assert claims == [("Maria Lopez", "said", "The border plan is dead. The vote is on Friday")]
+
+
+def test_a_pronoun_alone_is_no_tagged_content(parse_nlp: Language) -> None:
+    from conftest import corpus_text
+
+    text = corpus_text("000_d6c6155466720481")
+    start = text.index("On June 24,")
+    text = text[start:text.index("Study of War (ISW).", start) + len("Study of War (ISW).")]
+    claims = _tagged_claims(parse_nlp, text, [
+        ("CONTENT", "This"), ("CUE", "was reported by"),
+        ("SOURCE", "the Institute for the Study of War (ISW)")])
+    [(source, cue, content)] = [c for c in claims if c[1] == "was reported by"]
+    assert content.startswith("On June 24, the State Duma")
+
+
+def test_a_tagged_content_may_be_one_short_name(parse_nlp: Language) -> None:
+    text = "The union officially endorsed Warren on Tuesday."
+    claims = _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "The union"), ("CUE", "officially endorsed"), ("CONTENT", "Warren")])
+    assert claims == [("The union", "officially endorsed", "Warren")]

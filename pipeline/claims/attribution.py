@@ -58,6 +58,7 @@ OPINION_NOUNS = {"opinion", "view", "conclusion", "assessment", "position", "bel
 DASHES = {"–", "—", "-", "―", "--"}
 TRAILING_PREPS = {"in", "at", "during", "on", "after", "before", "while"}
 TRIM = " \t\n,;:–—-"
+TAGGED_MIN_CHARS = 2  # a claim the span tagger delimited may be one short word
 QUOTE_MARKS = "“”„«»\"'‘’`"
 
 
@@ -406,8 +407,9 @@ class AttributionExtractor:
                     trimmed[-1] = (trimmed[-1][0], max(end, trimmed[-1][1]))
                 else:
                     trimmed.append((start, end))
-        if sum(end - start for start, end in trimmed) < self.min_content_chars:
-            return None
+        minimum = TAGGED_MIN_CHARS if pattern.endswith("tagger") else self.min_content_chars
+        if sum(end - start for start, end in trimmed) < minimum:
+            return None  # the tagger has seen short contents annotated ("endorsed Trump")
         for start, end in trimmed:
             if source and source[0] < end and start < source[1]:
                 return None  # the source cannot lie inside its own content

@@ -205,6 +205,10 @@ def combine(doc: Doc, rules: list[Attribution], finish, lexicon=None,
     merged: list[Attribution] = []
     used: set[int] = set()
     for claim in tagged:
+        if all(t.pos_ in {"PRON", "DET", "PUNCT", "SPACE"} for part in claim.contents
+               for t in part):
+            continue  # "This was reported by ...", "..., which was announced": the rules
+            # attribute what the pronoun stands for; the pronoun alone asserts nothing
         parts = [_within_sentence(s, quotes) for s in claim.contents]
         cue = (claim.cue.start_char, claim.cue.end_char)
         match = None
