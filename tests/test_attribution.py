@@ -169,3 +169,14 @@ def test_typewriter_quotes_before_and_after_the_cue(nlp) -> None:
     claim = _one(_claims(nlp, text), "said")
     assert claim["source"] == "the minister" and claim["kind"] == "direct"
     assert claim["content"] == "We don't accept it The bloc is not ready for it"
+
+
+def test_a_source_keeps_the_clause_that_describes_the_speaker(nlp) -> None:
+    text = "Maria Lopez, who chairs the budget committee, said the plan was dead."
+    claim = _one(_claims(nlp, text), "said")
+    assert claim["source"] == "Maria Lopez, who chairs the budget committee"
+    assert claim["content"] == "the plan was dead"
+    # a relative clause that holds the cue is the claim, not the speaker
+    text = "The plan was opposed by Maria Lopez, who said it would never pass the house."
+    claim = _one(_claims(nlp, text), "said")
+    assert claim["source"] == "Maria Lopez" and claim["content"] == "it would never pass the house"

@@ -151,16 +151,20 @@ def _subtree_span(token: Token, exclude: set[int] | None = None) -> tuple[int, i
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
 
 
-def _source_span(subject: Token) -> tuple[int, int, int]:
-    """The source noun phrase of a subject: its subtree minus relative clauses."""
+def _source_span(subject: Token, cue: Token | None = None) -> tuple[int, int, int]:
+    """The source noun phrase of a subject: its subtree, with the relative clauses and
+    participles that describe the speaker ("Davis, who was estranged from her father,",
+    "a CBS poll released Monday", as PolNeAR and PARC delimit sources) but never one
+    that holds the cue itself ("X, who said ..."). Without a cue, relative clauses go."""
     head = subject
     if subject.lower_ in {"who", "which", "that"} and subject.head.dep_ == "relcl":
         head = subject.head.head
-    cut = {"relcl", "acl"}
     tokens = [head]
     appos_seen = False
     for child in head.children:
-        if child.dep_ in cut or (appos_seen and child.dep_ == "prep" and child.i > head.i):
+        describes = cue is not None and not (child.left_edge.i <= cue.i <= child.right_edge.i)
+        if (child.dep_ in {"relcl", "acl"} and not describes) or (
+                appos_seen and child.dep_ == "prep" and child.i > head.i):
             continue
         appos_seen = appos_seen or child.dep_ == "appos"
         tokens.extend(child.subtree)
@@ -389,7 +393,7 @@ class AttributionExtractor:
         right = [t for t in doc[verb.i + 1:verb.i + 4] if t.text in DASHES]
         if not left or not right:
             return None
-        source_start, source_end, source_head = _source_span(subject)
+        source_start, source_end, source_head = _source_span(subject, verb)
         parts = [(quote.start, left[-1].idx), (right[0].idx + 1, quote.end)]
         lemma = verb.lemma_.lower()
         return self._finish(doc, parts, (source_start, source_end), source_head,
@@ -461,7 +465,7 @@ class AttributionExtractor:
             return None  # "the intervention demonstrated ...": the article's own reading
         if quotes.is_quoted(subject.idx) and not quotes.is_quoted(verb.idx):
             return None  # a quoted phrase is what was said, not who said it
-        source_start, source_end, source_head = _source_span(subject)
+        source_start, source_end, source_head = _source_span(subject, verb)
         cue = _cue_span(verb)
         content = self._verb_content(doc, sent, following, verb, verb_class, quotes, subject)
         if content is None:
@@ -617,7 +621,7 @@ class AttributionExtractor:
         if source_tok is None or cue is None:
             return None
         weight = self.lexicon.prep_phrases.get(phrase, 0.8)
-        source_start, source_end, source_head = _source_span(source_tok)
+        source_start, source_end, source_head = _source_span(source_tok, token)
         phrase_tokens = list(phrase_head.subtree)
         phrase_start = phrase_tokens[0].idx
         phrase_end = phrase_tokens[-1].idx + len(phrase_tokens[-1])
@@ -658,7 +662,7 @@ class AttributionExtractor:
                           None)
         if subject is None or clause is None:
             return None
-        source_start, source_end, source_head = _source_span(subject)
+        source_start, source_end, source_head = _source_span(subject, copula)
         cue = (copula.idx, adjective.idx + len(adjective))
         weight = self.lexicon.adjectives[adjective.lower_]
         return self._finish(doc, [_subtree_span(clause)], (source_start, source_end),
@@ -695,7 +699,7 @@ class AttributionExtractor:
                 lemma = root.lemma_.lower()
         if source_tok is None or cue is None:
             return None
-        source_start, source_end, source_head = _source_span(source_tok)
+        source_start, source_end, source_head = _source_span(source_tok, root)
         return self._finish(doc, [(previous.start_char, previous.end_char)],
                             (source_start, source_end), source_head, cue, lemma, 0.8,
                             "anaphoric", quotes)

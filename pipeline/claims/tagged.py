@@ -174,7 +174,7 @@ def parsed_source(doc: Doc, cue: Span, lexicon=None) -> Span | None:
         subject = next((c for c in root.children if c.dep_ == "poss"), None)
     if subject is None or subject.dep_ == "nsubjpass" or not subject.text[0].isalnum():
         return None
-    start, end, _ = _source_span(subject)
+    start, end, _ = _source_span(subject, root)
     if cue.start_char < end and start < cue.end_char:
         return None
     return doc.char_span(start, end, alignment_mode="expand")
