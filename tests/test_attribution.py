@@ -180,3 +180,12 @@ def test_a_source_keeps_the_clause_that_describes_the_speaker(nlp) -> None:
     text = "The plan was opposed by Maria Lopez, who said it would never pass the house."
     claim = _one(_claims(nlp, text), "said")
     assert claim["source"] == "Maria Lopez" and claim["content"] == "it would never pass the house"
+
+
+def test_the_occasion_of_speaking_is_cut_from_the_source_but_not_the_speakers_place(nlp) -> None:
+    text = _sentence("002_b355f01e7a83066b", "Russian statesman", "the territory of Ukraine.")
+    claim = _one(_claims(nlp, text), "ruled out")
+    assert claim["source"] == "Russian statesman and public figure, expert Sergey Markov"
+    text = "Officials in the finance ministry said the budget was final."
+    claim = _one(_claims(nlp, text), "said")
+    assert claim["source"] == "Officials in the finance ministry"

@@ -56,6 +56,11 @@ ANAPHORS = {"this", "that", "these", "it", "such"}
 OPINION_NOUNS = {"opinion", "view", "conclusion", "assessment", "position", "belief",
                  "point", "verdict", "forecast", "prediction", "claim", "argument"}
 DASHES = {"–", "—", "-", "―", "--"}
+SPEECH_EVENTS = {"comment", "interview", "statement", "remark", "speech", "conversation",
+                 "letter", "article", "op", "post", "tweet", "conference", "briefing",
+                 "appearance", "message", "email", "call", "hearing", "debate", "address",
+                 "column", "essay", "book", "memo", "podcast", "show", "program", "programme",
+                 "broadcast", "testimony", "session", "meeting", "rally", "event", "visit"}
 TRAILING_PREPS = {"in", "at", "during", "on", "after", "before", "while"}
 TRIM = " \t\n,;:–—-"
 TAGGED_MIN_CHARS = 2  # a claim the span tagger delimited may be one short word
@@ -177,9 +182,12 @@ def _source_span(subject: Token, cue: Token | None = None) -> tuple[int, int, in
         right += 1
     run = tokens[left:right + 1]
     for position, token in enumerate(run):
-        # a trailing circumstance is not part of who spoke: "X in the comment for Y"
+        # the occasion of speaking is not part of who spoke: "X in the comment for Y",
+        # "X in an interview with Y"; "officials in the FBI", "Y at Facebook" are
         if (position and token.dep_ == "prep" and token.lower_ in TRAILING_PREPS
-                and token.right_edge.i == run[-1].i and token.i > head.i):
+                and token.right_edge.i == run[-1].i and token.i > head.i
+                and any(c.dep_ == "pobj" and c.lemma_.lower() in SPEECH_EVENTS
+                        for c in token.children)):
             run = run[:position]
             break
     while run and (run[0].is_punct or run[0].dep_ == "cc"):
