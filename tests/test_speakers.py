@@ -73,3 +73,12 @@ def test_gender_from_titles_and_first_names() -> None:
     assert name_gender("Susan T. Johnson") == "female"
     assert name_gender("Clarke", {"mrs"}) == "female"
     assert name_gender("Markov") is None
+
+
+def test_a_relative_pronoun_resolves_to_its_antecedent(nlp) -> None:
+    text = ("The proposal was backed by Sergey Markov, a Russian expert, who said that the "
+            "CSTO would send troops within a week.")
+    doc = nlp(text)
+    [claim] = [a for a in doc._.attributions if text[a.cue[0]:a.cue[1]] == "said"]
+    assert text[claim.source[0]:claim.source[1]] == "who"
+    assert claim.source_canonical == "Sergey Markov" and claim.source_type == "PERSON"

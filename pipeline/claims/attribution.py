@@ -34,6 +34,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.claims.quotes import QuoteIndex
 
 SOURCE_DEPS = {"nsubj", "nsubjpass"}
+RELATIVE_PRONOUNS = {"who", "which", "that"}
 CONTENT_DEPS = {"ccomp"}
 DOCUMENT_NOUNS = {"poll", "survey", "study", "report", "document", "data", "analysis",
                   "research", "review", "audit", "investigation", "census", "statement",
@@ -161,9 +162,12 @@ def _source_span(subject: Token, cue: Token | None = None) -> tuple[int, int, in
     participles that describe the speaker ("Davis, who was estranged from her father,",
     "a CBS poll released Monday", as PolNeAR and PARC delimit sources) but never one
     that holds the cue itself ("X, who said ..."). Without a cue, relative clauses go."""
+    if (subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl"
+            and subject.dep_ in SOURCE_DEPS):
+        # "Mr. Sanders, who said ...": the source as written is "who" (PolNeAR, PARC);
+        # its head is the antecedent, which the speaker resolver names
+        return subject.idx, subject.idx + len(subject), subject.head.head.i
     head = subject
-    if subject.lower_ in {"who", "which", "that"} and subject.head.dep_ == "relcl":
-        head = subject.head.head
     tokens = [head]
     appos_seen = False
     for child in head.children:

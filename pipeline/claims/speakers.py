@@ -225,6 +225,19 @@ class SpeakerResolver:
         start, end = attribution.source
         span = doc.char_span(start, end, alignment_mode="expand")
         text = doc_text(doc)[start:end]
+        if (span is not None and len(span) == 1 and span[0].lower_ in {"who", "which", "that"}
+                and attribution.source_head is not None
+                and attribution.source_head != span[0].i):
+            # a relative pronoun ("..., who said"): resolve its antecedent, keep the words
+            from pipeline.claims.attribution import _source_span
+
+            antecedent = _source_span(doc[attribution.source_head])
+            attribution.source = antecedent[:2]
+            try:
+                self._resolve_one(attribution, earlier)
+            finally:
+                attribution.source = (start, end)
+            return
         if span is None or not len(span):
             attribution.source_canonical = _clean_name(text)
             return
