@@ -191,3 +191,15 @@ def test_the_occasion_of_speaking_is_cut_from_the_source_but_not_the_speakers_pl
     text = "Officials in the finance ministry said the budget was final."
     claim = _one(_claims(nlp, text), "said")
     assert claim["source"] == "Officials in the finance ministry"
+
+
+def test_a_cue_with_its_own_object_does_not_take_a_quotation_elsewhere(nlp) -> None:
+    text = "The senator criticised the new budget, although the minister praised its “fairness”."
+    claim = _one(_claims(nlp, text), "criticised")
+    assert claim["content"] == "the new budget" and claim["kind"] == "indirect"
+    # a hearer is no object: the quotation is what was told
+    claim = _one(_claims(nlp, "“We will not pay,” the minister told reporters."), "told")
+    assert claim["content"] == "We will not pay" and claim["kind"] == "direct"
+    # a request asks for something and asserts nothing
+    text = _sentence("001_a07726657dcd6f69", "On January 5,", "“terrorist threat”.")
+    assert not [c for c in _claims(nlp, text) if c["cue"] == "requested"]

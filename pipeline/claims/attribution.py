@@ -39,7 +39,8 @@ CONTENT_DEPS = {"ccomp"}
 DOCUMENT_NOUNS = {"poll", "survey", "study", "report", "document", "data", "analysis",
                   "research", "review", "audit", "investigation", "census", "statement",
                   "video", "footage", "record", "records", "evidence", "result", "figure",
-                  "number", "estimate", "filing", "model", "memo", "letter"}
+                  "number", "estimate", "filing", "model", "memo", "letter", "finding",
+                  "datum", "polling", "email"}
 # objects that name an attitude, not a proposition: "expressed concern", "voiced theses"
 NON_PROPOSITIONS = {"intention", "desire", "concern", "hope", "support", "readiness",
                     "willingness", "interest", "thesis", "gratitude", "condolence", "regret",
@@ -48,6 +49,7 @@ NON_PROPOSITIONS = {"intention", "desire", "concern", "hope", "support", "readin
 QUANTIFIER_SOURCES = {"who", "some", "many", "most", "several", "few", "both", "all", "others",
                       "another", "one", "everyone", "everybody", "someone", "somebody",
                       "nobody", "those", "half"}
+REQUEST_VERBS = {"request", "appeal", "invite"}  # "requested help": what is wanted, not said
 ATTITUDE_VERBS = {"express", "voice", "raise", "signal"}
 PRONOUNS = {"he", "she", "they", "it", "him", "her", "them", "i", "we", "you"}
 ORDINAL_OPENERS = re.compile(
@@ -472,7 +474,7 @@ class AttributionExtractor:
         if (subject.lower_ in ANAPHORS and subject.dep_ == "nsubj"
                 and lemma in {"show", "indicate", "mean", "suggest", "find", "demonstrate"}):
             return None  # "this indicates ...": the article's own inference
-        if (verb_class == "evidence" and subject.lemma_.lower() not in DOCUMENT_NOUNS
+        if (verb_class == "evidence" and not document_noun(subject.lemma_.lower())
                 and subject.ent_type_ != "PERSON" and subject.lower_ not in PRONOUNS):
             return None  # "the intervention demonstrated ...": the article's own reading
         if quotes.is_quoted(subject.idx) and not quotes.is_quoted(verb.idx):
@@ -523,6 +525,24 @@ class AttributionExtractor:
             extended.append((start, end))
         return extended
 
+    @staticmethod
+    def _own_object(verb: Token, quotes: QuoteIndex) -> bool:
+        """Whether the cue has an unquoted object of its own ("blamed Bush for ...",
+        "pointed to Cruz's record", "thinks often about ..."): then a quotation elsewhere
+        in the sentence belongs to another cue. A hearer ("told reporters") is no object."""
+        lemma = verb.lemma_.lower()
+        for child in verb.children:
+            if child.i < verb.i or quotes.is_quoted(child.idx):
+                continue
+            if child.dep_ == "dobj" and lemma not in HEARER_VERBS:
+                return True
+            if child.dep_ == "prep" and (child.lower_ in OBJECT_PREPS - {"for"} or (
+                    child.lower_ == "to" and lemma in {"point", "refer"})) and any(
+                    g.dep_ in {"pobj", "pcomp"} and not quotes.is_quoted(g.idx)
+                    for g in child.children):
+                return True
+        return False
+
     def _verb_content(self, doc: Doc, sent: Span, following: Span | None, verb: Token,
                       verb_class: str, quotes: QuoteIndex, subject: Token
                       ) -> tuple[str, Parts, int | None] | None:
@@ -566,7 +586,7 @@ class AttributionExtractor:
         touching = [q for q in quotes.overlapping(sent.start_char, sent.end_char)
                     if not (q.start <= verb.idx < q.end)
                     and not (q.start <= subject.idx < q.end)]
-        if touching:
+        if touching and not self._own_object(verb, quotes):
             parts = [(q.start, q.end) for q in touching]
             if touching[-1].end <= verb.idx:
                 parts += self._following_quotes(doc, sent.end_char, quotes)
@@ -591,7 +611,8 @@ class AttributionExtractor:
             return None
         for child in verb.children:
             if child.dep_ == "dobj" and child.i > verb.i:
-                if lemma in ATTITUDE_VERBS or child.lemma_.lower() in NON_PROPOSITIONS:
+                if (lemma in ATTITUDE_VERBS | REQUEST_VERBS
+                        or child.lemma_.lower() in NON_PROPOSITIONS):
                     return None
                 end = _subtree_span(child)[1]
                 complement = next((c for c in verb.children if (
