@@ -210,3 +210,16 @@ def test_a_tagged_content_may_be_one_short_name(parse_nlp: Language) -> None:
     claims = _tagged_claims(parse_nlp, text, [
         ("SOURCE", "The union"), ("CUE", "officially endorsed"), ("CONTENT", "Warren")])
     assert claims == [("The union", "officially endorsed", "Warren")]
+
+
+def test_tagged_content_stops_before_a_second_cue(parse_nlp: Language) -> None:
+    text = _line("003_f866f8617738da58", "The CSTO said it was not authorized to do so and cited "
+                 "the organization’s “lack of mandate to intervene in the internal affairs of its "
+                 "members”.")
+    claims = _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "The CSTO"), ("CUE", "said"),
+        ("CONTENT", "it was not authorized to do so and cited the organization’s “lack of "
+                    "mandate to intervene in the internal affairs of its members”")])
+    by_cue = {cue: content for _, cue, content in claims}
+    assert by_cue["said"] == "it was not authorized to do so"
+    assert "lack of mandate to intervene" in by_cue["cited"]

@@ -192,6 +192,25 @@ def _within_sentence(content: Span, quotes) -> tuple[int, int]:
     return content.start_char, end
 
 
+def _before_next_cue(content: Span, bounds: tuple[int, int], lexicon,
+                     quotes=None) -> tuple[int, int]:
+    """Cut a content before a cue verb conjoined to it ("said it was not authorized and
+    cited ..."): the second cue is a claim of its own, as the rules read it."""
+    if lexicon is None:
+        return bounds
+    for token in content[1:]:
+        if (token.dep_ == "conj" and token.pos_ == "VERB" and token.idx < bounds[1]
+                and lexicon.verbs.get(token.lemma_.lower(), ("", 0))[0] in {"speech", "report"}
+                and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children)
+                and not (quotes is not None and quotes.is_quoted(token.idx))):
+            cut = token.left_edge
+            if cut.i > 0 and cut.doc[cut.i - 1].dep_ == "cc":
+                cut = cut.doc[cut.i - 1]
+            if cut.idx > bounds[0]:
+                return bounds[0], cut.idx
+    return bounds
+
+
 def combine(doc: Doc, rules: list[Attribution], finish, lexicon=None,
             quotes=None) -> list[Attribution]:
     """Merge rule attributions with the tagger's linked claims.
@@ -209,7 +228,8 @@ def combine(doc: Doc, rules: list[Attribution], finish, lexicon=None,
                for t in part):
             continue  # "This was reported by ...", "..., which was announced": the rules
             # attribute what the pronoun stands for; the pronoun alone asserts nothing
-        parts = [_within_sentence(s, quotes) for s in claim.contents]
+        parts = [_before_next_cue(s, _within_sentence(s, quotes), lexicon, quotes)
+                 for s in claim.contents]
         cue = (claim.cue.start_char, claim.cue.end_char)
         match = None
         for index, rule in enumerate(rules):
