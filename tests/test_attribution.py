@@ -203,3 +203,15 @@ def test_a_cue_with_its_own_object_does_not_take_a_quotation_elsewhere(nlp) -> N
     # a request asks for something and asserts nothing
     text = _sentence("001_a07726657dcd6f69", "On January 5,", "“terrorist threat”.")
     assert not [c for c in _claims(nlp, text) if c["cue"] == "requested"]
+
+
+@pytest.mark.parametrize("text, source, cue, content", [
+    ("The minister's claim that the troops had left was denied by the army.", "The minister's",
+     "claim", "the troops had left"),
+    ("Her criticism of the new budget cost her the post.", "Her", "criticism",
+     "the new budget"),
+])
+def test_speech_nouns_with_a_possessor(nlp, text: str, source: str, cue: str,
+                                       content: str) -> None:
+    claim = _one(_claims(nlp, text), cue)
+    assert (claim["source"], claim["content"]) == (source, content)

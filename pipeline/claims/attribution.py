@@ -106,6 +106,7 @@ class CueLexicon:
     verbs: dict[str, tuple[str, float]]
     prep_phrases: dict[str, float]
     adjectives: dict[str, float]
+    nouns: dict[str, float] = field(default_factory=dict)
 
 
 def _read_tsv(name: str) -> list[list[str]]:
@@ -118,11 +119,10 @@ def _read_tsv(name: str) -> list[list[str]]:
 def load_lexicon() -> CueLexicon:
     """Read the cue lexicons from `pipeline/resources/` once."""
     verbs = {row[0]: (row[1], float(row[2])) for row in _read_tsv("cue_verbs.tsv")}
-    preps: dict[str, float] = {}
-    adjs: dict[str, float] = {}
+    tables: dict[str, dict[str, float]] = {"prep": {}, "adj": {}, "noun": {}}
     for phrase, pattern, weight in _read_tsv("cue_phrases.tsv"):
-        (preps if pattern == "prep" else adjs)[phrase] = float(weight)
-    return CueLexicon(verbs, preps, adjs)
+        tables[pattern][phrase] = float(weight)
+    return CueLexicon(verbs, tables["prep"], tables["adj"], tables["noun"])
 
 
 # --- helpers over tokens ---------------------------------------------------------
@@ -277,6 +277,7 @@ WH_WORDS = {"what", "how", "why", "whether", "if", "where", "when", "who", "whic
 HEARER_VERBS = {"tell", "ask", "inform", "notify", "advise", "remind", "assure", "reassure",
                 "urge", "thank", "persuade", "convince", "quote", "answer"}
 QUESTION_VERBS = {"ask", "wonder", "question"}  # "asked whether ...": the question is the content
+NOMINAL_PREPS = {"of", "for", "about", "against", "on", "with", "over"}
 OBJECT_PREPS = {"on", "about", "for", "of", "against", "over"}
 DETERMINERS_SOURCE = {"the", "a", "an", "this", "that", "these", "those", "my", "our", "his", "her",
                       "their", "its"}
@@ -351,7 +352,8 @@ class AttributionExtractor:
         one array lookup instead of creating a Token object for every word."""
         strings = doc.vocab.strings
         if self._cue_hashes is None or self._strings is not strings:
-            words = set(self.lexicon.verbs) | set(self.lexicon.adjectives) | {
+            words = set(self.lexicon.verbs) | set(self.lexicon.adjectives) | set(
+                self.lexicon.nouns) | {
                 "according", "opinion", "view", "words", "citing", "quoting"}
             self._cue_hashes = {strings.add(w) for w in words}
             self._cue_hashes |= {strings.add(w.capitalize()) for w in words}
@@ -384,6 +386,8 @@ class AttributionExtractor:
             elif token.lower_ in {"citing", "quoting"} and token.dep_ in {"advcl", "xcomp",
                                                                           "prep", "acl"}:
                 attribution = self._verbal(doc, sent, previous, following, token, quotes)
+            elif lemma in self.lexicon.nouns and token.pos_ == "NOUN":
+                attribution = self._nominal(doc, token, quotes)
             else:
                 attribution = None
             if attribution is not None:
@@ -683,6 +687,33 @@ class AttributionExtractor:
             return None
         return self._finish(doc, parts, (source_start, source_end), source_head, cue,
                             phrase, weight, "according", quotes)
+
+    def _nominal(self, doc: Doc, noun: Token, quotes: QuoteIndex) -> Attribution | None:
+        """"Trump's claim that ...", "her criticism of the deal": a speech noun with its
+        possessor as source and its clause or prepositional object as content."""
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if owner is None or not _agentive(owner) or quotes.is_quoted(noun.idx):
+            return None
+        content = None
+        for child in noun.children:
+            if child.i < noun.i:
+                continue
+            if child.dep_ in {"acl", "ccomp"} and any(
+                    t.dep_ == "mark" and t.lower_ == "that" for t in child.children):
+                content = _subtree_span(child)
+                break
+            if child.dep_ == "prep" and child.lower_ in NOMINAL_PREPS:
+                objects = [g for g in child.children if g.dep_ in {"pobj", "pcomp"}]
+                if objects:
+                    content = _subtree_span(objects[0])
+                    break
+        if content is None:
+            return None
+        source = _source_span(owner, noun)
+        lemma = noun.lemma_.lower()
+        return self._finish(doc, [content], source[:2], source[2],
+                            (noun.idx, noun.idx + len(noun)), lemma,
+                            self.lexicon.nouns[lemma], "nominal", quotes)
 
     def _adjectival(self, doc: Doc, sent: Span, adjective: Token,
                     quotes: QuoteIndex) -> Attribution | None:
