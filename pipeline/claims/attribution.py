@@ -703,7 +703,8 @@ class AttributionExtractor:
                 content = _subtree_span(child)
                 break
             if child.dep_ == "prep" and child.lower_ in NOMINAL_PREPS:
-                objects = [g for g in child.children if g.dep_ in {"pobj", "pcomp"}]
+                objects = [g for g in child.children if g.dep_ in {"pobj", "pcomp"}
+                           and g.ent_type_ not in {"DATE", "TIME"}]  # "on Tuesday"
                 if objects:
                     content = _subtree_span(objects[0])
                     break
