@@ -215,3 +215,19 @@ def test_speech_nouns_with_a_possessor(nlp, text: str, source: str, cue: str,
                                        content: str) -> None:
     claim = _one(_claims(nlp, text), cue)
     assert (claim["source"], claim["content"]) == (source, content)
+
+
+@pytest.mark.parametrize("text", [
+    "The senator has seen mixed results in the polls this spring.",
+    "The governor added five points to her lead in the state.",
+    "The incumbent maintained a comfortable lead over his rival.",
+    "It is clear that the vote was lost in the suburbs.",
+])
+def test_objects_that_are_not_what_was_said(nlp, text: str) -> None:
+    assert not _claims(nlp, text)
+
+
+def test_an_assessment_with_its_complement_is_a_claim(nlp) -> None:
+    text = _sentence("003_f866f8617738da58", "the Kremlin sees", "21st century ambitions")
+    claim = _one(_claims(nlp, "In the long run, " + text + "."), "sees")
+    assert claim["content"] == "Ukraine as the centerpiece of its 21st century ambitions"
