@@ -231,3 +231,12 @@ def test_an_assessment_with_its_complement_is_a_claim(nlp) -> None:
     text = _sentence("003_f866f8617738da58", "the Kremlin sees", "21st century ambitions")
     claim = _one(_claims(nlp, "In the long run, " + text + "."), "sees")
     assert claim["content"] == "Ukraine as the centerpiece of its 21st century ambitions"
+
+
+def test_a_but_clause_hung_on_the_cue_belongs_to_the_content(nlp) -> None:
+    claim = _one(_claims(nlp, "The minister said the deal was fair, but it would be difficult "
+                              "to pass."), "said")
+    assert claim["content"] == "the deal was fair, but it would be difficult to pass"
+    claim = _one(_claims(nlp, "The minister said the deal was fair, and the opposition walked "
+                              "out."), "said")
+    assert claim["content"] == "the deal was fair"

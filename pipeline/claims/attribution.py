@@ -500,6 +500,18 @@ class AttributionExtractor:
         return self._finish(doc, parts, (source_start, source_end), source_head, cue, lemma,
                             weight, pattern, quotes)
 
+    def _contrast_end(self, verb: Token, clause: Token) -> int:
+        """End of a "but ..." the parser hung on the cue instead of its clause ("said the
+        deal was fair, but it will be difficult"): the speaker's own qualification."""
+        end = 0
+        for conj in verb.children:
+            if (conj.dep_ == "conj" and conj.i > clause.i and conj.pos_ in {"VERB", "AUX"}
+                    and conj.lemma_.lower() not in self.lexicon.verbs
+                    and any(c.dep_ == "cc" and c.lower_ == "but" and c.i < conj.i
+                            for c in verb.children if clause.i < c.i)):
+                end = conj.right_edge.idx + len(conj.right_edge)
+        return end
+
     def _following_quotes(self, doc: Doc, offset: int, quotes: QuoteIndex,
                           allow_paragraph: bool = False) -> Parts:
         """Quotations that continue right after `offset` in the same paragraph."""
@@ -575,6 +587,8 @@ class AttributionExtractor:
                         if cut.i > 0 and doc[cut.i - 1].dep_ == "cc":
                             cut = doc[cut.i - 1]
                         end = min(end, cut.idx)
+                if child.i > verb.i:
+                    end = max(end, self._contrast_end(verb, child))
                 parts = self._extend_to_quotes([(start, end)], quotes, keep_out)
                 if child.i < verb.i:
                     parts = [(a, min(b, subject_span[0]) if a < subject_span[0] else b)
