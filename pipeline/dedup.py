@@ -11,9 +11,10 @@ kept sub-quadratic, in three steps:
      pairs, each verified with rapidfuzz's token-sort ratio;
   3. the same fact in other words ("In 2012 Uzbekistan, which had joined in
      2006, left the alliance" / "Uzbekistan, which joined the CSTO in 2006 and
-     left in 2012"): candidates share two rare anchors (numbers, dates, named
-     entities by canonical name), verified by an IDF-weighted overlap of their
-     content terms.
+     left in 2012"): candidates share a named entity (by canonical name) and a
+     specific number or date, or list the same names; they are verified by an
+     IDF-weighted overlap of their content terms. Words alone join topics, not
+     facts, so a shared name and a shared figure are required.
 No step compares all pairs. Guards: numbers, dates (years, days, months) and
 negation must agree across a whole cluster (one side's numbers may be a subset
 of the other's: "sent troops" and "sent 2,500 troops" agree, "2,500" and
@@ -32,11 +33,14 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import sys
 import unicodedata
 import zlib
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -56,9 +60,11 @@ ROWS = NUM_PERM // BANDS
 MAX_BUCKET = 200  # a bucket this full is a common phrase, not a duplicate signal
 VERIFY_THRESHOLD = 82.0  # rapidfuzz token_sort_ratio for reworded copies
 FACT_THRESHOLD = 0.3  # IDF-weighted overlap of content terms for the same fact
-FACT_MIN_SHARED = 3
-PAIR_BUDGET = 4  # single-anchor blocking may add this many candidate pairs per claim
-MAX_ANCHORS = 6  # rarest anchors per claim used for blocking (at most 15 anchor pairs)
+FACT_MIN_SHARED = 3  # terms two statements of one fact share at least
+FACT_BUCKET = 20  # a name-and-figure key this common ("Trump|2016") is a topic, not a fact
+LIST_MIN = 4  # a claim naming this many entities is an enumeration: its list must match
+LINKAGE_SAMPLE = 8  # members per side compared when two same-fact groups would join
+MINHASH_CHUNK = 400  # texts whose signatures are computed together (stays in the CPU cache)
 _PRIME = (1 << 61) - 1
 _rng = np.random.default_rng(20240611)
 _A = _rng.integers(1, _PRIME, size=NUM_PERM, dtype=np.uint64)
@@ -91,6 +97,8 @@ _STOPWORDS = frozenset(STOP_WORDS) | {"said", "says", "say", "told", "according"
 
 def fold(text: str) -> str:
     """Lowercase, accents removed: how words are compared."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -110,22 +118,29 @@ def _number_kind(number: str) -> str:
     return "y" if len(number) == 4 and number[:2] in {"19", "20"} else "n"
 
 
-def guard_key(text: str) -> tuple[tuple[str, ...], bool]:
-    """What two merged claims must agree on: their numbers and dates, and their polarity."""
-    lowered = text.lower().replace("n't", " not")
-    numbers = {n.replace(",", "") for n in _NUMBER.findall(lowered)}
-    words = _WORD.findall(lowered)
+def guard_key(text: str, words: list[str] | None = None) -> tuple[tuple[str, ...], bool]:
+    """What two merged claims must agree on: their numbers and dates, and their polarity.
+    `words`, if given, are the text's folded words (`_words`), already split."""
+    numbers = {n.replace(",", "") for n in _NUMBER.findall(text)}
+    if words is None:
+        words = _words(text)
     numbers.update(_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS)
-    negated = any(word in NEGATIONS for word in words)
+    negated = not NEGATIONS.isdisjoint(words)
     return tuple(sorted(numbers)), negated
 
 
+def _words(text: str) -> list[str]:
+    """Folded words, with "n't" as "not"."""
+    return _WORD.findall(fold(text).replace("n't", " not"))
+
+
+@lru_cache(maxsize=1 << 18)
 def _stem(word: str) -> str:
     """A light suffix strip so 'joined'/'joins'/'join' and 'forces'/'force' compare equal."""
     for suffix in ("ing", "ed", "es", "e", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[:-len(suffix)]
-    return word
+            return sys.intern(word[:-len(suffix)])
+    return sys.intern(word)
 
 
 def _synonym_classes() -> dict[str, str]:
@@ -140,33 +155,39 @@ def _synonym_classes() -> dict[str, str]:
     return classes
 
 
+@lru_cache(maxsize=1 << 16)
 def _entity_term(name: str) -> str:
     words = _WORD.findall(fold(name))
     if words and words[0] == "the":
         words = words[1:]
-    return "e:" + " ".join(words)
+    return sys.intern("e:" + " ".join(words))
 
 
-def content_terms(text: str, entities: Iterable[str] = (),
-                  written: Iterable[str] = ()) -> tuple[str, ...]:
+def content_terms(text: str, entities: Iterable[str] = (), written: Iterable[str] = (),
+                  numbers: Iterable[str] | None = None,
+                  words: list[str] | None = None) -> tuple[str, ...]:
     """The words that carry a claim's meaning: stemmed content words, their event
     classes (`c:`), numbers (`n:`) and named entities by canonical name (`e:`), so
     'CSTO' and 'the Collective Security Treaty Organization' are one term (the words
     of a name count once, as the name)."""
-    numbers, _ = guard_key(text)
-    names = {_entity_term(e) for e in entities if e}
+    if numbers is None:
+        numbers, _ = guard_key(text)
+    entities = [e for e in entities if e]
+    names = {_entity_term(e) for e in entities}
     names.discard("e:")
     name_words = {w for e in [*entities, *written] if e for w in _WORD.findall(fold(e))}
-    terms = {_stem(w) for w in _WORD.findall(fold(text))
+    terms = {_stem(w) for w in (words if words is not None else _words(text))
              if w not in _STOPWORDS and w not in _NUMBER_WORDS and not w.isdigit()
              and len(w) > 1 and w not in name_words}
     terms.update([SYNONYMS[t] for t in terms if t in SYNONYMS])
-    terms.update(f"n:{n}" for n in numbers)
+    terms.update(sys.intern(f"n:{n}") for n in numbers)
     terms.update(names)
     return tuple(sorted(terms))
 
 
 SYNONYMS = _synonym_classes()
+_UNIT_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT",
+                          "QUANTITY"})
 
 
 @dataclass(slots=True)
@@ -179,6 +200,8 @@ class ClaimKey:
     source: str
     attribution: str = "reported"
     terms: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
+    negated: bool = False
 
 
 def claim_key(claim: ClaimRecord | dict) -> ClaimKey:
@@ -191,100 +214,77 @@ def claim_key(claim: ClaimRecord | dict) -> ClaimKey:
                  "entities": [{"text": e.text, "canonical": e.canonical, "label": e.label}
                               for e in claim.entities]}
     text = claim["content"]["text"]
+    words = _words(text)
+    numbers, negated = guard_key(text, words)
     named = [e for e in claim.get("entities", ()) if e.get("label") not in _UNIT_LABELS]
+    terms = content_terms(text, [e.get("canonical") or e["text"] for e in named],
+                          [e["text"] for e in named], numbers, words)
     return ClaimKey(claim_id=claim["claim_id"], doc_id=claim["doc_id"], text=text,
                     source=claim["source"]["canonical"],
-                    attribution=claim.get("attribution", "reported"),
-                    terms=content_terms(text, [e.get("canonical") or e["text"] for e in named],
-                                        [e["text"] for e in named]))
-
-
-_UNIT_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT",
-                          "QUANTITY"})
+                    attribution=claim.get("attribution", "reported"), terms=terms,
+                    numbers=numbers, negated=negated)
 
 
 # --- blocking ---------------------------------------------------------------------
 
 
-def _shingles(words: list[str], size: int = 2) -> np.ndarray:
-    if len(words) < size:
-        grams = [" ".join(words)]
-    else:
-        grams = [" ".join(words[i:i + size]) for i in range(len(words) - size + 1)]
-    return np.fromiter((zlib.crc32(g.encode("utf-8")) for g in set(grams)), dtype=np.uint64)
+_BAND_MIX = _rng.integers(1, 1 << 62, size=(ROWS,), dtype=np.uint64) | np.uint64(1)
+_BAND_SALT = _rng.integers(0, 1 << 62, size=(BANDS,), dtype=np.uint64)
 
 
-def minhash(words: list[str]) -> np.ndarray:
-    """MinHash signature of a word list's 2-shingles (NUM_PERM universal hash functions)."""
-    hashes = _shingles(words)
-    # (a*x + b) mod p in uint64 wraps; a Mersenne-prime-free mix is fine for LSH bucketing
-    values = (_A[:, None] * hashes[None, :] + _B[:, None]) & np.uint64(_PRIME)
-    return values.min(axis=1)
+def _shingle_hashes(text: str) -> list[int]:
+    words = text.split()
+    grams = ({" ".join(words[i:i + 2]) for i in range(len(words) - 1)} if len(words) > 1
+             else {text})
+    return [zlib.crc32(g.encode("utf-8")) for g in grams]
 
 
-def band_keys(signature: np.ndarray) -> list[bytes]:
-    """The LSH bucket of each band of a signature (band number included)."""
-    return [bytes([band]) + signature[band * ROWS:(band + 1) * ROWS].tobytes()
-            for band in range(BANDS)]
+def band_matrix(texts: list[str]) -> np.ndarray:
+    """LSH bucket of each band for each text: MinHash signatures over word 2-shingles
+    (NUM_PERM universal hash functions), BANDS bands of ROWS rows, each band folded to
+    one int64 (salted by band, so buckets of different bands never meet). Computed
+    MINHASH_CHUNK texts at a time with numpy: (n, BANDS) int64."""
+    result = np.empty((len(texts), BANDS), dtype=np.int64)
+    prime = np.uint64(_PRIME)
+    for start in range(0, len(texts), MINHASH_CHUNK):
+        hashes = [_shingle_hashes(t) for t in texts[start:start + MINHASH_CHUNK]]
+        lengths = np.fromiter((len(h) for h in hashes), dtype=np.int64, count=len(hashes))
+        flat = np.fromiter((x for h in hashes for x in h), dtype=np.uint64,
+                           count=int(lengths.sum()))
+        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        # (a*x + b) mod 2^64, masked: a Mersenne-prime-free mix is fine for bucketing
+        values = np.multiply(flat[:, None], _A[None, :])
+        np.add(values, _B[None, :], out=values)
+        np.bitwise_and(values, prime, out=values)
+        signatures = np.minimum.reduceat(values, offsets, axis=0)
+        rows = signatures.reshape(len(hashes), BANDS, ROWS)
+        folded = (rows * _BAND_MIX).sum(axis=2, dtype=np.uint64) ^ _BAND_SALT
+        result[start:start + len(hashes)] = folded.view(np.int64)
+    return result
 
 
-def _pairs_in_buckets(buckets: Iterable[list[int]]) -> set[tuple[int, int]]:
+def minhash_bands(text: str) -> list[int]:
+    """The BANDS bucket keys of one normalised text (what the state stores)."""
+    return band_matrix([text])[0].tolist()
+
+
+def candidate_pairs(bands: np.ndarray) -> set[tuple[int, int]]:
+    """Pairs of rows sharing at least one band bucket of at most MAX_BUCKET members
+    (a bucket this full is a common phrase, not a duplicate signal)."""
     pairs: set[tuple[int, int]] = set()
-    for members in buckets:
-        if 1 < len(members) <= MAX_BUCKET:
-            for i, a in enumerate(members):
-                for b in members[i + 1:]:
-                    pairs.add((a, b))
+    for column in bands.T:
+        order = np.argsort(column, kind="stable")
+        ordered = column[order]
+        starts = np.flatnonzero(np.diff(ordered)) + 1
+        bounds = np.concatenate(([0], starts, [len(ordered)]))
+        sizes = np.diff(bounds)
+        for first in np.flatnonzero((sizes > 1) & (sizes <= MAX_BUCKET)):
+            members = sorted(order[bounds[first]:bounds[first + 1]].tolist())
+            pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
     return pairs
 
 
-def candidate_pairs(signatures: list[np.ndarray]) -> set[tuple[int, int]]:
-    """Pairs of items sharing at least one LSH band bucket."""
-    buckets: dict[bytes, list[int]] = defaultdict(list)
-    for index, signature in enumerate(signatures):
-        for key in band_keys(signature):
-            buckets[key].append(index)
-    return _pairs_in_buckets(buckets.values())
-
-
-def anchors(terms: tuple[str, ...], df: Counter, limit: int = MAX_ANCHORS) -> list[str]:
-    """A claim's rarest numbers and entities: what two statements of one fact share."""
-    marked = [t for t in terms if t[:2] in ("n:", "e:")]
-    return sorted(marked, key=lambda t: (df[t], t))[:limit]
-
-
-def anchor_keys(terms: tuple[str, ...], df: Counter, alone_max: int = 0) -> list[str]:
-    """Blocking keys of the same-fact step: every pair of a claim's rarest anchors,
-    and each anchor alone when at most `alone_max` claims name it."""
-    rare = sorted(anchors(terms, df))
-    keys = [f"{a}|{b}" for i, a in enumerate(rare) for b in rare[i + 1:]]
-    keys.extend(a for a in rare if df[a] <= alone_max)
-    return keys
-
-
-def alone_limit(sizes: Counter, forms: int) -> int:
-    """The largest document frequency at which one anchor alone is a blocking key,
-    such that single-anchor buckets yield at most PAIR_BUDGET pairs per claim: in a
-    small run 'Kazakhstan' is key enough; among a million claims only rare names are.
-
-    `sizes` counts anchors by document frequency (`anchor_sizes`)."""
-    budget = PAIR_BUDGET * max(forms, 250)
-    pairs, limit = 0, 1
-    for size in sorted(sizes):
-        pairs += sizes[size] * size * (size - 1) // 2
-        if pairs > budget or size > MAX_BUCKET:
-            break
-        limit = size
-    return limit
-
-
-# --- verification -----------------------------------------------------------------
-
-
-def _idf(term: str, df: Counter, total: int) -> float:
-    return math.log(1 + total / max(df[term], 1))
-
-
+@lru_cache(maxsize=1 << 18)
 def _specific(term: str) -> bool:
     """A number that pins a fact down: a year, a month, or a figure above ten ("40",
     "2,500"); not "one", "two" or "first", which any two claims may share."""
@@ -294,6 +294,38 @@ def _specific(term: str) -> bool:
     if number[0] == "m":
         return True
     return number[0] != "#" and (not number.isdigit() or int(number) > 10)
+
+
+def _marked(terms: tuple[str, ...], mark: str) -> tuple[str, ...]:
+    """The terms with a prefix ("e:" names, "n:" numbers): a run of the sorted tuple."""
+    start = bisect_left(terms, mark)
+    return terms[start:bisect_left(terms, mark[0] + ";", start)]  # ";" follows ":"
+
+
+def fact_keys(terms: tuple[str, ...]) -> list[str]:
+    """Blocking keys of the same-fact step, exactly what verification requires two
+    statements of a fact to share: each (named entity, specific number) pair, and
+    the whole list of names of an enumeration."""
+    names = _marked(terms, "e:")
+    figures = [t for t in _marked(terms, "n:") if _specific(t)]
+    keys = [f"{name}|{figure}" for name in names for figure in figures]
+    if len(names) >= LIST_MIN:
+        keys.append("list:" + "|".join(names))
+    return keys
+
+
+def _pairs_in_buckets(buckets: Iterable[list[int]], limit: int = MAX_BUCKET
+                      ) -> set[tuple[int, int]]:
+    pairs: set[tuple[int, int]] = set()
+    for members in buckets:
+        if 1 < len(members) <= limit:
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    pairs.add((a, b))
+    return pairs
+
+
+# --- verification -----------------------------------------------------------------
 
 
 def fact_similarity(a: tuple[str, ...], b: tuple[str, ...], df: Counter, total: int) -> float:
@@ -307,13 +339,12 @@ def fact_similarity(a: tuple[str, ...], b: tuple[str, ...], df: Counter, total: 
     if not same_list and (len(shared) < FACT_MIN_SHARED
                           or not any(t.startswith("e:") for t in shared)
                           or not any(_specific(t) for t in shared)):
-        return 0.0  # one fact: the same names listed, or a shared name and date or number
-    weight_a = sum(_idf(t, df, total) for t in a)
-    weight_b = sum(_idf(t, df, total) for t in b)
-    return sum(_idf(t, df, total) for t in shared) / min(weight_a, weight_b)
+        return 0.0
 
+    def weight(terms: Iterable[str]) -> float:
+        return sum(math.log(1 + total / max(df[t], 1)) for t in terms)
 
-LIST_MIN = 4  # a claim naming this many entities is an enumeration: its list must match
+    return weight(shared) / min(weight(a), weight(b))
 
 
 @dataclass
@@ -329,11 +360,12 @@ class _Guard:
         contained in the other's; the same enumeration, if both enumerate."""
         if self.negated != other.negated:
             return False
-        for kind in {_number_kind(n) for n in self.numbers}:
-            mine = {n for n in self.numbers if _number_kind(n) == kind}
-            theirs = {n for n in other.numbers if _number_kind(n) == kind}
-            if theirs and not (mine <= theirs or theirs <= mine):
-                return False
+        if self.numbers != other.numbers:
+            for kind in {_number_kind(n) for n in self.numbers}:
+                mine = {n for n in self.numbers if _number_kind(n) == kind}
+                theirs = {n for n in other.numbers if _number_kind(n) == kind}
+                if theirs and not (mine <= theirs or theirs <= mine):
+                    return False
         return self.listed is None or other.listed is None or self.listed == other.listed
 
     def join(self, other: _Guard) -> _Guard:
@@ -351,12 +383,11 @@ class _Forms:
     docs: list[set[str]] = field(default_factory=list)
     old: list[bool] = field(default_factory=list)  # every claim of the form from a past run
 
-    def add(self, norm: str, terms: tuple[str, ...]) -> int:
-        numbers, negated = guard_key(norm)
-        names = frozenset(t for t in terms if t.startswith("e:"))
+    def add(self, norm: str, key: ClaimKey) -> int:
+        names = frozenset(_marked(key.terms, "e:"))
         self.texts.append(norm)
-        self.terms.append(terms)
-        self.guards.append(_Guard(frozenset(numbers), negated,
+        self.terms.append(key.terms)
+        self.guards.append(_Guard(frozenset(key.numbers), key.negated,
                                   names if len(names) >= LIST_MIN else None))
         self.docs.append(set())
         self.old.append(True)
@@ -368,18 +399,49 @@ class _Forms:
         return len(self.docs[a]) == 1 and self.docs[a] == self.docs[b]
 
 
-def anchor_sizes(df: Counter) -> Counter:
-    """How many anchors (numbers, names) have each document frequency."""
-    return Counter(n for term, n in df.items() if term[:2] in ("n:", "e:"))
+class _FactScorer:
+    """`fact_similarity` over forms, with each term's IDF and each form's weight
+    computed once (a large run verifies millions of candidate pairs)."""
+
+    def __init__(self, forms: _Forms, df: Counter, total: int) -> None:
+        self.forms, self.df, self.total = forms, df, total
+        self.idf: dict[str, float] = {}
+        self.sets: dict[int, frozenset[str]] = {}
+        self.weights: dict[int, float] = {}
+
+    def _weight(self, terms: Iterable[str]) -> float:
+        idf, weight = self.idf, 0.0
+        for term in terms:
+            value = idf.get(term)
+            if value is None:
+                value = idf[term] = math.log(1 + self.total / max(self.df[term], 1))
+            weight += value
+        return weight
+
+    def _form(self, index: int) -> tuple[frozenset[str], float]:
+        if index not in self.sets:
+            self.sets[index] = frozenset(self.forms.terms[index])
+            self.weights[index] = self._weight(self.sets[index])
+        return self.sets[index], self.weights[index]
+
+    def __call__(self, a: int, b: int) -> float:
+        terms_a, weight_a = self._form(a)
+        terms_b, weight_b = self._form(b)
+        shared = terms_a & terms_b
+        one_fact = (len(shared) >= FACT_MIN_SHARED and any(t.startswith("e:") for t in shared)
+                    and any(map(_specific, shared)))
+        if not one_fact:
+            names = self.forms.guards[a].listed
+            if names is None or names != self.forms.guards[b].listed:
+                return 0.0
+        return self._weight(shared) / min(weight_a, weight_b)
 
 
-def _scored_pairs(forms: _Forms, df: Counter, total: int,
-                  alone_max: int) -> list[tuple[float, int, int, bool]]:
+def _scored_pairs(forms: _Forms, score: _FactScorer) -> list[tuple[float, int, int, bool]]:
     """Verified candidate pairs as (score, a, b, guards_agree), best first; pairs of two
     forms already clustered by an earlier run are settled and skipped."""
-    signatures = [minhash(text.split()) for text in forms.texts]
     scored: dict[tuple[int, int], tuple[float, bool]] = {}
-    for a, b in candidate_pairs(signatures):
+    for a, b in candidate_pairs(band_matrix(forms.texts)):
         if forms.old[a] and forms.old[b]:
             continue
         ratio = fuzz.token_sort_ratio(forms.texts[a], forms.texts[b])
@@ -387,23 +449,20 @@ def _scored_pairs(forms: _Forms, df: Counter, total: int,
             scored[(a, b)] = (1.0 + ratio / 100, forms.guards[a].agrees(forms.guards[b]))
     buckets: dict[str, list[int]] = defaultdict(list)
     for index, terms in enumerate(forms.terms):
-        for key in anchor_keys(terms, df, alone_max):
+        for key in fact_keys(terms):
             buckets[key].append(index)
-    for a, b in _pairs_in_buckets(buckets.values()):
+    for a, b in _pairs_in_buckets(buckets.values(), FACT_BUCKET):
         if (a, b) in scored or forms.one_article(a, b) or (forms.old[a] and forms.old[b]):
             continue
-        similarity = fact_similarity(forms.terms[a], forms.terms[b], df, total)
+        similarity = score(a, b)
         if similarity >= FACT_THRESHOLD:
             scored[(a, b)] = (similarity, forms.guards[a].agrees(forms.guards[b]))
     return sorted(((s, a, b, ok) for (a, b), (s, ok) in scored.items()),
                   key=lambda item: (-item[0], item[1], item[2]))
 
 
-LINKAGE_SAMPLE = 8  # members per side compared when two same-fact groups would join
-
-
-def _components(forms: _Forms, pairs: list[tuple[float, int, int, bool]], df: Counter,
-                total: int, preset: Iterable[list[int]] = ()
+def _components(forms: _Forms, pairs: list[tuple[float, int, int, bool]],
+                score: _FactScorer, preset: Iterable[list[int]] = ()
                 ) -> tuple[UnionFind, set[tuple[int, int]]]:
     """Union verified pairs, best first, refusing any merge the guards forbid.
 
@@ -425,7 +484,7 @@ def _components(forms: _Forms, pairs: list[tuple[float, int, int, bool]], df: Co
         for form in group[1:]:
             guard = guard.join(forms.guards[form])
         guards[root], members[root] = guard, list(group)
-    for score, a, b, agree in pairs:
+    for strength, a, b, agree in pairs:
         root_a, root_b = finder.find(a), finder.find(b)
         if root_a == root_b:
             continue
@@ -435,10 +494,10 @@ def _components(forms: _Forms, pairs: list[tuple[float, int, int, bool]], df: Co
             disagreements.add((a, b))
             continue
         group_a, group_b = members.get(root_a, [a]), members.get(root_b, [b])
-        if score < 1.0 and len(group_a) + len(group_b) > 2:
+        if strength < 1.0 and len(group_a) + len(group_b) > 2:
             sample_a, sample_b = group_a[:LINKAGE_SAMPLE], group_b[:LINKAGE_SAMPLE]
-            mean = sum(fact_similarity(forms.terms[x], forms.terms[y], df, total)
-                       for x in sample_a for y in sample_b) / (len(sample_a) * len(sample_b))
+            mean = (sum(score(x, y) for x in sample_a for y in sample_b)
+                    / (len(sample_a) * len(sample_b)))
             if mean < FACT_THRESHOLD:
                 continue
         finder.union(a, b)
@@ -473,18 +532,18 @@ class Assignment:
     disagreements: set[tuple[str, str]]
 
 
-def assign(keys: list[ClaimKey], old_clusters: dict[str, str], df: Counter, total: int,
-           alone_max: int) -> Assignment:
+def assign(keys: list[ClaimKey], old_clusters: dict[str, str], df: Counter,
+           total: int) -> Assignment:
     """Cluster `keys`; those in `old_clusters` (claim id -> cluster id) were clustered by
     an earlier run and keep their clusters whole. `df` and `total` are the document
-    frequencies of terms over all distinct forms, `alone_max` from `alone_limit`."""
+    frequencies of terms over all distinct forms."""
     forms = _Forms()
     form_index: dict[str, int] = {}
     form_of: list[int] = []
     for key in keys:
         norm = normalise(key.text)
         if norm not in form_index:
-            form_index[norm] = forms.add(norm, key.terms)
+            form_index[norm] = forms.add(norm, key)
         form = form_index[norm]
         form_of.append(form)
         forms.docs[form].add(key.doc_id)
@@ -493,8 +552,8 @@ def assign(keys: list[ClaimKey], old_clusters: dict[str, str], df: Counter, tota
     for key, form in zip(keys, form_of, strict=True):
         if key.claim_id in old_clusters and form not in by_old[old_clusters[key.claim_id]]:
             by_old[old_clusters[key.claim_id]].append(form)
-    pairs = _scored_pairs(forms, df, total, alone_max)
-    finder, kept_apart = _components(forms, pairs, df, total,
+    score = _FactScorer(forms, df, total)
+    finder, kept_apart = _components(forms, _scored_pairs(forms, score), score,
                                      preset=[by_old[c] for c in sorted(by_old)])
     members: dict[int, list[int]] = defaultdict(list)
     for index, form in enumerate(form_of):
@@ -525,7 +584,7 @@ def cluster_keys(keys: list[ClaimKey],
         return state.cluster(keys, articles)
     distinct = {normalise(k.text): k.terms for k in keys}
     df = Counter(t for terms in distinct.values() for t in set(terms))
-    result = assign(keys, {}, df, len(distinct), alone_limit(anchor_sizes(df), len(distinct)))
+    result = assign(keys, {}, df, len(distinct))
     groups: dict[str, list[ClaimKey]] = defaultdict(list)
     for key in keys:
         groups[result.cluster_of[key.claim_id]].append(key)
@@ -550,18 +609,21 @@ def _conflicts(pairs: Iterable[tuple[str, str]], cluster_of: Callable[[str], str
 def cluster_record(cluster_id: str, items: list[ClaimKey],
                    articles: dict[str, tuple[str | None, str | None]],
                    disagrees_with: Iterable[str] = ()) -> ClusterRecord:
-    """The clusters.jsonl line of one cluster's members."""
+    """The clusters.jsonl line of one cluster's members (built without re-validation:
+    a large run has a million of them, and every field is made here)."""
     representative = max(items, key=lambda k: (len(k.text), k.claim_id))
     doc_ids = sorted({k.doc_id for k in items})
     meta = [articles.get(d, (None, None)) for d in doc_ids]
     dates = sorted(date for _, date in meta if date)
-    return ClusterRecord(
+    counts: dict[str, int] = {}
+    for key in items:
+        counts[key.attribution] = counts.get(key.attribution, 0) + 1
+    return ClusterRecord.model_construct(
         cluster_id=cluster_id, text=representative.text,
         claim_ids=sorted(k.claim_id for k in items), doc_ids=doc_ids,
         publishers=sorted({p for p, _ in meta if p}), sources=sorted({k.source for k in items}),
         first_published=dates[0] if dates else None, n_articles=len(doc_ids),
-        attributions=dict(sorted(Counter(k.attribution for k in items).items())),
-        disagrees_with=sorted(disagrees_with))
+        attributions=dict(sorted(counts.items())), disagrees_with=sorted(disagrees_with))
 
 
 def sort_clusters(clusters: list[ClusterRecord]) -> list[ClusterRecord]:

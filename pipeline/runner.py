@@ -12,6 +12,7 @@ A failure in one article becomes an error record and the run goes on.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -135,6 +136,18 @@ def segments(text: str, limit: int) -> list[tuple[int, int]]:
     return pieces
 
 
+def count_words(text: str, chunk: int = 1 << 20) -> int:
+    """Whitespace-separated words of `text`, counted a megabyte at a time (a 50 MB
+    article split at once would be a list of millions of strings)."""
+    words = 0
+    for start in range(0, len(text), chunk):
+        piece = text[start:start + chunk]
+        words += len(piece.split())
+        if start and not piece[:1].isspace() and not text[start - 1].isspace():
+            words -= 1  # a word cut in two by the chunk boundary
+    return words
+
+
 BATCH_WORDS = 20_000  # words parsed together: bounds the parser's memory (~15 KB a word)
 
 
@@ -186,7 +199,9 @@ def process_articles(nlp, items: list[Item], batch_size: int, sink: ClaimSink,
     """Clean, parse and extract claims for each item, in order, writing the claims to
     `sink` segment by segment; returns one record per item (an ingest error passes
     through as its error record, so results stay aligned with the input order).
-    Item i is input number `first_input + i` in the sink's lines."""
+    Item i is input number `first_input + i` in the sink's lines. Each article's raw
+    text is let go once it is cleaned (`items` is emptied), so a huge input is not
+    held twice through parsing."""
     results: list[ArticleResult | None] = [None] * len(items)
     cleaned_of: dict[int, CleanedArticle] = {}
     for index, item in enumerate(items):
@@ -194,15 +209,18 @@ def process_articles(nlp, items: list[Item], batch_size: int, sink: ClaimSink,
             results[index] = error_record(item)
             continue
         cleaned = _clean(item, batch)
+        items[index] = None
         if isinstance(cleaned, ErrorRecord):
             results[index] = cleaned
             continue
+        cleaned.article = item.model_copy(update={"raw_text": ""})  # offsets need no raw
+        del item
         cleaned_of[index] = cleaned
-        results[index] = ArticleRecord(
-            doc_id=item.doc_id, path=item.path, title=cleaned.title, authors=cleaned.authors,
-            published=cleaned.published, publisher=cleaned.publisher, url=item.url,
-            format=item.format, bio=cleaned.bio, trailers=cleaned.trailers, text=cleaned.text,
-            n_claims=0)
+        results[index] = ArticleRecord.model_construct(  # every field already validated
+            doc_id=cleaned.article.doc_id, path=cleaned.article.path, title=cleaned.title,
+            authors=cleaned.authors, published=cleaned.published, publisher=cleaned.publisher,
+            url=cleaned.article.url, format=cleaned.article.format, bio=cleaned.bio,
+            trailers=cleaned.trailers, text=cleaned.text, n_claims=0)
 
     def texts() -> Iterator[tuple[str, tuple[int, int]]]:
         for index, cleaned in cleaned_of.items():
@@ -416,8 +434,9 @@ class Journal:
         self.handle.writelines(chunk.lines)
         for offset, result in enumerate(chunk.records):
             kind = "error" if isinstance(result, ErrorRecord) else "article"
-            self.handle.write(f'{{"input": {chunk.first_input + offset}, "{kind}": '
-                              f"{dumps(result)}}}\n")
+            self.handle.write(f'{{"input": {chunk.first_input + offset}, "{kind}": ')
+            self.handle.write(dumps(result))  # one write: a 50 MB article is not copied twice
+            self.handle.write("}\n")
         self.handle.flush()
         os.fsync(self.handle.fileno())
 
@@ -496,12 +515,14 @@ def _assemble(journal: Journal, out_dir: Path, state: Path | None) -> _Assembled
             elif "error" in entry:
                 errors.append(ErrorRecord.model_validate(entry["error"]))
             else:
-                record = ArticleRecord.model_validate(entry["article"])
+                record = entry["article"]  # written by this run from a validated record
                 completed.add(entry["input"])
-                outlets[record.doc_id] = (record.publisher, record.published)
-                articles_file.write_line(dumps(record))
+                outlets[record["doc_id"]] = (record["publisher"], record["published"])
+                start = line.index(b'"article": ') + len(b'"article": ')
+                articles_file.write_line(line[start:-2].decode("utf-8"))
                 done.articles += 1
-                done.words += len(record.text.split())
+                done.words += count_words(record["text"])
+            del entry, line
     except BaseException:
         articles_file.abort()
         raise
@@ -605,9 +626,10 @@ def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None,
                 for first, chunk in tasks)
         for chunk in batches:
             journal.append(chunk)
-            words += sum(len(r.text.split()) for r in chunk.records
+            words += sum(count_words(r.text) for r in chunk.records
                          if isinstance(r, ArticleRecord))
             bar.update(len(chunk.records))
+            del chunk
             elapsed = time.perf_counter() - clock
             bar.set_postfix_str(f"{words / elapsed:,.0f} words/s" if elapsed else "")
     finally:
@@ -615,6 +637,9 @@ def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None,
         if pool is not None:
             pool.close()
             pool.join()
+    batches = tasks = items = None  # noqa: F841 - let the model and inputs go ...
+    nlp = None  # noqa: F841
+    gc.collect()  # ... before the assembly, which holds every claim's key
     assembled = _assemble(journal, out_dir, state)
     summary.articles, summary.words = assembled.articles, assembled.words
     summary.claims, summary.kinds = assembled.claims, assembled.kinds

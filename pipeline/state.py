@@ -4,14 +4,14 @@ In: a run's claim keys (`dedup.ClaimKey`) and its articles' outlets and dates.
 Out: the run's clusters, joined to the clusters of every earlier run that used
 the same state file. SQLite from the standard library holds, for each claim,
 its key and cluster, plus the blocking indexes dedup uses (LSH band buckets,
-anchors) and the document frequency of every term, so a new batch looks up
+same-fact keys) and the document frequency of every term, so a new batch looks up
 its candidates instead of reloading the past:
 
   1. claims already in the state keep their cluster (running the same input
      twice changes nothing);
   2. for the new claims, earlier claims with the same normalised form, an LSH
-     bucket in common, or a rare anchor in common are fetched, with the whole
-     clusters they belong to;
+     bucket in common, or a same-fact key in common (a name with a figure) are
+     fetched, with the whole clusters they belong to;
   3. dedup's `assign` clusters new and fetched claims together, the earlier
      clusters staying whole; two earlier clusters a new claim bridges merge
      under the smaller id;
@@ -30,15 +30,15 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.dedup import (
-    MAX_ANCHORS,
+    FACT_BUCKET,
     MAX_BUCKET,
     ClaimKey,
     Clustering,
-    alone_limit,
     assign,
-    band_keys,
+    band_matrix,
     cluster_record,
-    minhash,
+    fact_keys,
+    guard_key,
     normalise,
     sort_clusters,
 )
@@ -50,17 +50,17 @@ CREATE TABLE IF NOT EXISTS claims (
     terms TEXT NOT NULL, cluster_id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS claims_norm ON claims (norm);
 CREATE INDEX IF NOT EXISTS claims_cluster ON claims (cluster_id);
-CREATE TABLE IF NOT EXISTS bands (key BLOB NOT NULL, claim_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, claim_id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS bands_key ON bands (key);
-CREATE TABLE IF NOT EXISTS anchors (term TEXT NOT NULL, claim_id TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS anchors_term ON anchors (term);
+CREATE TABLE IF NOT EXISTS facts (key TEXT NOT NULL, claim_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS facts_key ON facts (key);
 CREATE TABLE IF NOT EXISTS df (term TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (doc_id TEXT PRIMARY KEY, publisher TEXT, published TEXT);
 CREATE TABLE IF NOT EXISTS conflicts (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b));
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 SQL_CHUNK = 500  # host parameters per IN (...) query
-FORMAT = "1"
+FORMAT = "2"
 
 
 def _chunks(items: list, size: int = SQL_CHUNK) -> Iterator[list]:
@@ -110,8 +110,12 @@ class ClusterState:
     def _keys(self, where: str, values: Iterable) -> dict[str, tuple[ClaimKey, str]]:
         rows = self._select("SELECT claim_id, doc_id, text, source, attribution, terms, "
                             f"cluster_id FROM claims WHERE {where} IN ({{}})", values)
-        return {r[0]: (ClaimKey(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5]))), r[6])
-                for r in rows}
+        keys = {}
+        for claim_id, doc_id, text, source, attribution, terms, cluster in rows:
+            numbers, negated = guard_key(text)
+            keys[claim_id] = (ClaimKey(claim_id, doc_id, text, source, attribution,
+                                       tuple(json.loads(terms)), numbers, negated), cluster)
+        return keys
 
     def _df(self, terms: Iterable[str]) -> Counter:
         return Counter(dict(self._select("SELECT term, n FROM df WHERE term IN ({})",
@@ -120,30 +124,23 @@ class ClusterState:
     def _forms(self) -> int:
         return self.db.execute("SELECT COUNT(DISTINCT norm) FROM claims").fetchone()[0]
 
-    def _anchor_sizes(self) -> Counter:
-        rows = self.db.execute("SELECT n, COUNT(*) FROM df WHERE term GLOB 'e:*' "
-                               "OR term GLOB 'n:*' GROUP BY n")
-        return Counter(dict(rows))
-
-    def _candidates(self, new: list[ClaimKey], df: Counter) -> dict[str, tuple[ClaimKey, str]]:
-        """Earlier claims that may join the new ones, with their whole clusters."""
-        norms = {normalise(k.text) for k in new}
-        found = set(self._select("SELECT claim_id FROM claims WHERE norm IN ({})", norms))
-        bands = {band for norm in norms for band in band_keys(minhash(norm.split()))}
-        for ids in self._grouped("SELECT key, claim_id FROM bands WHERE key IN ({})",
-                                 bands).values():
-            if len(ids) < MAX_BUCKET:
-                found.update((i,) for i in ids)
-        rare = {t for k in new
-                for t in sorted((t for t in k.terms if t[:2] in ("n:", "e:")),
-                                key=lambda t: (df[t], t))[:MAX_ANCHORS]}
-        for ids in self._grouped("SELECT term, claim_id FROM anchors WHERE term IN ({})",
-                                 rare).values():
-            if len(ids) < MAX_BUCKET:
-                found.update((i,) for i in ids)
-        fetched = self._keys("claim_id", [i for (i,) in found])
+    def _candidates(self, new: list[ClaimKey]) -> dict[str, tuple[ClaimKey, str]]:
+        """Earlier claims that may join the new ones (same form, an LSH bucket or a
+        same-fact key in common), with the whole clusters they belong to."""
+        norms = sorted({normalise(k.text) for k in new})
+        found = {i for (i,) in self._select("SELECT claim_id FROM claims WHERE norm IN ({})",
+                                             norms)}
+        buckets = {int(b) for b in band_matrix(norms).ravel()}
+        facts = {f for k in new for f in fact_keys(k.terms)}
+        for sql, values, limit in (
+                ("SELECT key, claim_id FROM bands WHERE key IN ({})", buckets, MAX_BUCKET),
+                ("SELECT key, claim_id FROM facts WHERE key IN ({})", facts, FACT_BUCKET)):
+            for ids in self._grouped(sql, values).values():
+                if len(ids) < limit:
+                    found.update(ids)
+        fetched = self._keys("claim_id", sorted(found))
         clusters = {cluster for _, cluster in fetched.values()}
-        fetched.update(self._keys("cluster_id", clusters))
+        fetched.update(self._keys("cluster_id", sorted(clusters)))
         return fetched
 
     def _grouped(self, sql: str, values: Iterable) -> dict:
@@ -169,20 +166,12 @@ class ClusterState:
         added_df = Counter(t for k in added_forms.values() for t in set(k.terms))
         with self.db:
             if new:
-                df = self._df(t for k in new for t in k.terms) + added_df
-                fetched = self._candidates(new, df)
-                df = self._df(t for k, _ in fetched.values() for t in k.terms) + added_df
-                sizes = self._anchor_sizes()
-                for term, n in added_df.items():
-                    if term[:2] in ("n:", "e:"):
-                        before = df[term] - n
-                        if before:
-                            sizes[before] -= 1
-                        sizes[df[term]] += 1
+                fetched = self._candidates(new)
+                df = self._df(t for k in [*new, *(k for k, _ in fetched.values())]
+                              for t in k.terms) + added_df
                 total = self._forms() + len(added_forms)
                 result = assign([*[k for k, _ in fetched.values()], *new],
-                                {c: cluster for c, (_, cluster) in fetched.items()}, df, total,
-                                alone_limit(+sizes, total))
+                                {c: cluster for c, (_, cluster) in fetched.items()}, df, total)
                 self._record(new, result.cluster_of, added_df, df)
                 for old, merged in sorted(result.retired.items()):
                     self.db.execute("UPDATE claims SET cluster_id = ? WHERE cluster_id = ?",
@@ -199,12 +188,12 @@ class ClusterState:
             "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(k.claim_id, k.doc_id, k.text, k.source, k.attribution, normalise(k.text),
               json.dumps(k.terms), cluster_of[k.claim_id]) for k in new])
+        bands = band_matrix([normalise(k.text) for k in new])
         self.db.executemany("INSERT INTO bands VALUES (?, ?)",
-                            [(band, k.claim_id) for k in new
-                             for band in band_keys(minhash(normalise(k.text).split()))])
-        self.db.executemany("INSERT INTO anchors VALUES (?, ?)",
-                            [(t, k.claim_id) for k in new for t in k.terms
-                             if t[:2] in ("n:", "e:")])
+                            [(int(band), k.claim_id) for k, row in zip(new, bands, strict=True)
+                             for band in row])
+        self.db.executemany("INSERT INTO facts VALUES (?, ?)",
+                            [(f, k.claim_id) for k in new for f in fact_keys(k.terms)])
         self.db.executemany("INSERT INTO df VALUES (?, ?) ON CONFLICT (term) DO UPDATE "
                             "SET n = n + excluded.n", sorted(added_df.items()))
 

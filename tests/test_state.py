@@ -23,7 +23,7 @@ def _run(inputs: list[Path], out: Path, state: Path | None) -> int:
 def _table_sizes(state: Path) -> dict[str, int]:
     with sqlite3.connect(state) as db:
         return {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                for t in ("claims", "bands", "anchors", "df", "articles", "conflicts")}
+                for t in ("claims", "bands", "facts", "df", "articles", "conflicts")}
 
 
 def _uzbekistan(run: Path) -> dict:
