@@ -32,6 +32,7 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_pipeline.py
+	$(BIN)/python bench/bench_dedup.py
 
 # Retrains the span tagger shipped in pipeline/resources/attribution_model/ from
 # PolNeAR train (needs ../shared/eval/polnear/train; about 25 minutes on 2 cores).

@@ -27,7 +27,8 @@ import resource
 import subprocess
 import sys
 import time
-from itertools import combinations
+from collections.abc import Iterator
+from itertools import accumulate, combinations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,10 +54,11 @@ class Generator:
                                   for _ in range(60_000)})[:40_000]
         self.names = [_word(self.rng, 3).capitalize() + " " + _word(self.rng, 2).capitalize()
                       for _ in range(200_000)]
-        self.weights = [1 / (rank + 1) ** 0.9 for rank in range(len(self.names))]
+        self.cumulative = list(accumulate(1 / (rank + 1) ** 0.9
+                                          for rank in range(len(self.names))))
 
     def _name(self) -> str:
-        return self.rng.choices(self.names, weights=self.weights, k=1)[0]
+        return self.rng.choices(self.names, cum_weights=self.cumulative, k=1)[0]
 
     def base(self) -> tuple[str, list[str]]:
         actor, place = self._name(), self._name()
@@ -93,33 +95,37 @@ class Generator:
             words.insert(2, "never")
         return " ".join(words)
 
-    def claims(self, n: int) -> tuple[list[dict], list[tuple[int, int]], list[tuple[int, int]]]:
-        """`n` claims as claims.jsonl dicts, the planted duplicate pairs and the planted
-        disagreeing pairs (indices into the list)."""
-        claims: list[dict] = []
-        planted: list[tuple[int, int]] = []
-        conflicting: list[tuple[int, int]] = []
+    def claims(self, n: int, planted: list[tuple[int, int]],
+               conflicting: list[tuple[int, int]]) -> Iterator[dict]:
+        """`n` claims as claims.jsonl dicts, one at a time (as the runner reads them
+        from its journal); the planted duplicate pairs and disagreeing pairs (indices)
+        are appended to `planted` and `conflicting`."""
+        count = 0
 
-        def add(text: str, names: list[str]) -> int:
-            index = len(claims)
-            claims.append({
-                "claim_id": f"c{index:07d}", "doc_id": f"d{index // 20:06d}",
-                "content": {"text": text}, "source": {"canonical": names[0]},
-                "attribution": "reported",
-                "entities": [{"text": name, "label": "PERSON" if i == 0 else "GPE",
-                              "canonical": name} for i, name in enumerate(names)]})
-            return index
+        def claim(index: int, text: str, names: list[str]) -> dict:
+            return {"claim_id": f"c{index:07d}", "doc_id": f"d{index // 20:06d}",
+                    "content": {"text": text}, "source": {"canonical": names[0]},
+                    "attribution": "reported",
+                    "entities": [{"text": name, "label": "PERSON" if i == 0 else "GPE",
+                                  "canonical": name} for i, name in enumerate(names)]}
 
-        while len(claims) < n:
+        while count < n:
             text, names = self.base()
-            first = add(text, names)
+            first = count
+            variants = []
             if self.rng.random() < 0.2:
-                for _ in range(self.rng.randint(1, 3)):
-                    planted.append((first, add(self.reword(text), names)))
+                variants += [(planted, self.reword(text))
+                             for _ in range(self.rng.randint(1, 3))]
             if self.rng.random() < 0.05:
-                conflicting.append((first, add(self.disagree(text), names)))
-        keep = [(a, b) for a, b in planted if b < n]
-        return claims[:n], keep, [(a, b) for a, b in conflicting if b < n]
+                variants.append((conflicting, self.disagree(text)))
+            yield claim(count, text, names)
+            count += 1
+            for relation, variant in variants:
+                if count == n:
+                    return
+                relation.append((first, count))
+                yield claim(count, variant, names)
+                count += 1
 
 
 def exhaustive_pairs(keys: list, guard) -> set[tuple[int, int]]:
@@ -144,16 +150,22 @@ def measure_one(n: int, compare: bool) -> dict:
     """Runs in its own process: build, key, cluster and score `n` synthetic claims."""
     from pipeline.dedup import claim_key, cluster_keys, guard_key
 
-    claims, planted, conflicting = Generator().claims(n)
+    planted: list[tuple[int, int]] = []
+    conflicting: list[tuple[int, int]] = []
+    claims = Generator().claims(n, planted, conflicting)
+    keys, key_seconds = [], 0.0
+    for claim in claims:  # generation is not timed, keying is
+        started = time.perf_counter()
+        keys.append(claim_key(claim))
+        key_seconds += time.perf_counter() - started
     started = time.perf_counter()
-    keys = [claim_key(c) for c in claims]
-    keyed = time.perf_counter()
     result = cluster_keys(keys)
+    records = sum(1 for _ in result.records())  # every clusters.jsonl record is built
     clustered = time.perf_counter()
     cluster_of = [result.cluster_of[k.claim_id] for k in keys]
     figures = {
-        "n": n, "key_seconds": keyed - started, "cluster_seconds": clustered - keyed,
-        "clusters": len(result.clusters),
+        "n": n, "key_seconds": key_seconds, "cluster_seconds": clustered - started,
+        "clusters": records,
         "planted_joined": sum(cluster_of[a] == cluster_of[b] for a, b in planted),
         "planted": len(planted),
         "conflicts_apart": sum(cluster_of[a] != cluster_of[b] for a, b in conflicting),

@@ -38,7 +38,7 @@ import unicodedata
 import zlib
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -111,17 +111,24 @@ def normalise(text: str) -> str:
 
 
 def _number_kind(number: str) -> str:
-    """Numbers of one kind are compared with each other: years, months, ordinals, counts
-    ("2,500 troops" and "in January" do not disagree; "2012" and "2013" do)."""
-    if number[0] in "m#":
-        return number[0]
-    return "y" if len(number) == 4 and number[:2] in {"19", "20"} else "n"
+    """Numbers of one kind are compared with each other: years (`y`), months (`m`),
+    ordinals (`#`), other figures (`n`): "2,500 troops" and "in January" do not
+    disagree; "2012" and "2013" do."""
+    return number[0] if number[0] in "ym#" else "n"
+
+
+def _number(written: str) -> str:
+    """A number as compared: "2,500" -> "2500"; a year (four digits, no comma,
+    19xx or 20xx) marked "y2012" so that "1,998 troops" is not the year 1998."""
+    if len(written) == 4 and written[:2] in ("19", "20") and written.isdigit():
+        return "y" + written
+    return written.replace(",", "")
 
 
 def guard_key(text: str, words: list[str] | None = None) -> tuple[tuple[str, ...], bool]:
     """What two merged claims must agree on: their numbers and dates, and their polarity.
     `words`, if given, are the text's folded words (`_words`), already split."""
-    numbers = {n.replace(",", "") for n in _NUMBER.findall(text)}
+    numbers = {_number(n) for n in _NUMBER.findall(text)}
     if words is None:
         words = _words(text)
     numbers.update(_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS)
@@ -272,15 +279,9 @@ def candidate_pairs(bands: np.ndarray) -> set[tuple[int, int]]:
     """Pairs of rows sharing at least one band bucket of at most MAX_BUCKET members
     (a bucket this full is a common phrase, not a duplicate signal)."""
     pairs: set[tuple[int, int]] = set()
+    rows = np.arange(len(bands), dtype=np.int64)
     for column in bands.T:
-        order = np.argsort(column, kind="stable")
-        ordered = column[order]
-        starts = np.flatnonzero(np.diff(ordered)) + 1
-        bounds = np.concatenate(([0], starts, [len(ordered)]))
-        sizes = np.diff(bounds)
-        for first in np.flatnonzero((sizes > 1) & (sizes <= MAX_BUCKET)):
-            members = sorted(order[bounds[first]:bounds[first + 1]].tolist())
-            pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
+        pairs |= _grouped_pairs(column, rows, MAX_BUCKET)
     return pairs
 
 
@@ -291,7 +292,7 @@ def _specific(term: str) -> bool:
     if not term.startswith("n:"):
         return False
     number = term[2:]
-    if number[0] == "m":
+    if number[0] in "my":
         return True
     return number[0] != "#" and (not number.isdigit() or int(number) > 10)
 
@@ -314,15 +315,30 @@ def fact_keys(terms: tuple[str, ...]) -> list[str]:
     return keys
 
 
-def _pairs_in_buckets(buckets: Iterable[list[int]], limit: int = MAX_BUCKET
-                      ) -> set[tuple[int, int]]:
+def _grouped_pairs(values: np.ndarray, rows: np.ndarray, limit: int) -> set[tuple[int, int]]:
+    """Pairs of `rows` whose `values` are equal, in groups of 2 to `limit` members."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    bounds = np.concatenate(([0], np.flatnonzero(np.diff(ordered)) + 1, [len(ordered)]))
+    sizes = np.diff(bounds)
     pairs: set[tuple[int, int]] = set()
-    for members in buckets:
-        if 1 < len(members) <= limit:
-            for i, a in enumerate(members):
-                for b in members[i + 1:]:
-                    pairs.add((a, b))
+    for first in np.flatnonzero((sizes > 1) & (sizes <= limit)):
+        members = sorted(set(rows[order[bounds[first]:bounds[first + 1]]].tolist()))
+        pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
     return pairs
+
+
+def _shared_key_pairs(terms: list[tuple[str, ...]]) -> set[tuple[int, int]]:
+    """Pairs of forms sharing a same-fact key (`fact_keys`) held by at most FACT_BUCKET
+    forms; keys are hashed to integers and grouped with numpy, not held as strings."""
+    hashes: list[int] = []
+    rows: list[int] = []
+    for index, form_terms in enumerate(terms):
+        for key in fact_keys(form_terms):
+            hashes.append(hash(key))
+            rows.append(index)
+    return _grouped_pairs(np.array(hashes, dtype=np.int64), np.array(rows, dtype=np.int64),
+                          FACT_BUCKET)
 
 
 # --- verification -----------------------------------------------------------------
@@ -347,7 +363,10 @@ def fact_similarity(a: tuple[str, ...], b: tuple[str, ...], df: Counter, total: 
     return weight(shared) / min(weight(a), weight(b))
 
 
-@dataclass
+_NO_NUMBERS: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
 class _Guard:
     """The numbers, polarity and enumerated names a component's members state."""
 
@@ -380,23 +399,30 @@ class _Forms:
     texts: list[str] = field(default_factory=list)
     terms: list[tuple[str, ...]] = field(default_factory=list)
     guards: list[_Guard] = field(default_factory=list)
-    docs: list[set[str]] = field(default_factory=list)
+    first_doc: list[str] = field(default_factory=list)  # the article a form was first seen in
+    many_docs: set[int] = field(default_factory=set)  # forms seen in more than one article
     old: list[bool] = field(default_factory=list)  # every claim of the form from a past run
 
     def add(self, norm: str, key: ClaimKey) -> int:
-        names = frozenset(_marked(key.terms, "e:"))
+        names = _marked(key.terms, "e:")
         self.texts.append(norm)
         self.terms.append(key.terms)
-        self.guards.append(_Guard(frozenset(key.numbers), key.negated,
-                                  names if len(names) >= LIST_MIN else None))
-        self.docs.append(set())
+        self.guards.append(_Guard(frozenset(key.numbers) if key.numbers else _NO_NUMBERS,
+                                  key.negated,
+                                  frozenset(names) if len(names) >= LIST_MIN else None))
+        self.first_doc.append(key.doc_id)
         self.old.append(True)
         return len(self.texts) - 1
+
+    def seen_in(self, form: int, doc_id: str) -> None:
+        if doc_id != self.first_doc[form]:
+            self.many_docs.add(form)
 
     def one_article(self, a: int, b: int) -> bool:
         """Both forms come from the same single article (clauses of one sentence
         share words; the same-fact step only joins articles)."""
-        return len(self.docs[a]) == 1 and self.docs[a] == self.docs[b]
+        return (a not in self.many_docs and b not in self.many_docs
+                and self.first_doc[a] == self.first_doc[b])
 
 
 class _FactScorer:
@@ -447,11 +473,7 @@ def _scored_pairs(forms: _Forms, score: _FactScorer) -> list[tuple[float, int, i
         ratio = fuzz.token_sort_ratio(forms.texts[a], forms.texts[b])
         if ratio >= VERIFY_THRESHOLD:
             scored[(a, b)] = (1.0 + ratio / 100, forms.guards[a].agrees(forms.guards[b]))
-    buckets: dict[str, list[int]] = defaultdict(list)
-    for index, terms in enumerate(forms.terms):
-        for key in fact_keys(terms):
-            buckets[key].append(index)
-    for a, b in _pairs_in_buckets(buckets.values(), FACT_BUCKET):
+    for a, b in _shared_key_pairs(forms.terms):
         if (a, b) in scored or forms.one_article(a, b) or (forms.old[a] and forms.old[b]):
             continue
         similarity = score(a, b)
@@ -516,10 +538,35 @@ def cluster_id_of(claim_ids: Iterable[str]) -> str:
 
 @dataclass
 class Clustering:
-    """The result: each claim's cluster and the cluster records."""
+    """The result: each claim's cluster, and the clusters' members, from which the
+    records are made one at a time as they are written (`records()`)."""
 
     cluster_of: dict[str, str]
-    clusters: list[ClusterRecord]
+    groups: dict[str, list[ClaimKey]]
+    conflicts: dict[str, set[str]]
+    articles: dict[str, tuple[str | None, str | None]]
+
+    def _order(self) -> list[tuple[int, str]]:
+        return sorted((-len({k.doc_id for k in items}), cluster_id)
+                      for cluster_id, items in self.groups.items())
+
+    def records(self) -> Iterator[ClusterRecord]:
+        """clusters.jsonl's records: most articles first, then by id."""
+        for _, cluster_id in self._order():
+            yield cluster_record(cluster_id, self.groups[cluster_id], self.articles,
+                                 self.conflicts.get(cluster_id, ()))
+
+    @property
+    def clusters(self) -> list[ClusterRecord]:
+        return list(self.records())
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+    @property
+    def across_articles(self) -> int:
+        """How many clusters hold more than one article."""
+        return sum(1 for n, _ in self._order() if n < -1)
 
 
 @dataclass
@@ -546,7 +593,7 @@ def assign(keys: list[ClaimKey], old_clusters: dict[str, str], df: Counter,
             form_index[norm] = forms.add(norm, key)
         form = form_index[norm]
         form_of.append(form)
-        forms.docs[form].add(key.doc_id)
+        forms.seen_in(form, key.doc_id)
         forms.old[form] = forms.old[form] and key.claim_id in old_clusters
     by_old: dict[str, list[int]] = defaultdict(list)
     for key, form in zip(keys, form_of, strict=True):
@@ -589,9 +636,7 @@ def cluster_keys(keys: list[ClaimKey],
     for key in keys:
         groups[result.cluster_of[key.claim_id]].append(key)
     conflicts = _conflicts(result.disagreements, result.cluster_of.__getitem__)
-    clusters = [cluster_record(cluster_id, items, articles, conflicts.get(cluster_id, set()))
-                for cluster_id, items in groups.items()]
-    return Clustering(result.cluster_of, sort_clusters(clusters))
+    return Clustering(result.cluster_of, dict(groups), conflicts, articles)
 
 
 def _conflicts(pairs: Iterable[tuple[str, str]], cluster_of: Callable[[str], str]
@@ -624,10 +669,6 @@ def cluster_record(cluster_id: str, items: list[ClaimKey],
         publishers=sorted({p for p, _ in meta if p}), sources=sorted({k.source for k in items}),
         first_published=dates[0] if dates else None, n_articles=len(doc_ids),
         attributions=dict(sorted(counts.items())), disagrees_with=sorted(disagrees_with))
-
-
-def sort_clusters(clusters: list[ClusterRecord]) -> list[ClusterRecord]:
-    return sorted(clusters, key=lambda c: (-c.n_articles, c.cluster_id))
 
 
 def cluster_claims(claims: list[ClaimRecord],

@@ -568,11 +568,11 @@ def _assemble(journal: Journal, out_dir: Path, state: Path | None) -> _Assembled
         raise
     articles_file.commit()
     claims_file.commit()
-    write_jsonl(out_dir / "clusters.jsonl", clustering.clusters)
+    write_jsonl(out_dir / "clusters.jsonl", clustering.records())
     write_jsonl(out_dir / "sources.jsonl", source_records)
     write_jsonl(out_dir / "errors.jsonl", errors)
-    done.clusters = len(clustering.clusters)
-    done.multi_article_clusters = sum(1 for c in clustering.clusters if c.n_articles > 1)
+    done.clusters = len(clustering)
+    done.multi_article_clusters = clustering.across_articles
     done.sources = len(source_records)
     done.errors = len(errors)
     return done

@@ -36,11 +36,9 @@ from pipeline.dedup import (
     Clustering,
     assign,
     band_matrix,
-    cluster_record,
     fact_keys,
     guard_key,
     normalise,
-    sort_clusters,
 )
 
 SCHEMA = """
@@ -219,6 +217,4 @@ class ClusterState:
             if current.get(a) != current.get(b):
                 conflicts[current[a]].add(current[b])
                 conflicts[current[b]].add(current[a])
-        records = [cluster_record(cluster, items, outlets, conflicts.get(cluster, set()))
-                   for cluster, items in groups.items()]
-        return Clustering(cluster_of, sort_clusters(records))
+        return Clustering(cluster_of, dict(groups), conflicts, outlets)

@@ -152,6 +152,14 @@ def _assert_no_cluster_disagrees(claims: list[ClaimRecord]) -> None:
                 (numbers_a, negated_a), (numbers_b, negated_b) = (
                     guard_key(a.content.text), guard_key(b.content.text))
                 assert negated_a == negated_b
-                years_a = {n for n in numbers_a if len(n) == 4}
-                years_b = {n for n in numbers_b if len(n) == 4}
+                years_a = {n for n in numbers_a if n.startswith("y")}
+                years_b = {n for n in numbers_b if n.startswith("y")}
                 assert years_a <= years_b or years_b <= years_a, (a.content.text, b.content.text)
+
+
+def test_a_figure_with_a_comma_is_not_a_year() -> None:
+    assert guard_key("1,998 troops arrived in 1968") == (("1998", "y1968"), False)
+    base = "The alliance sent 1,998 troops to the region in 1968 after the talks"
+    claims = [_claim("a", "001", base), _claim("b", "002", base.replace("1,998", "2,100"))]
+    cluster_claims(claims)
+    assert claims[0].cluster_id != claims[1].cluster_id
