@@ -157,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="Dask scheduler address (tcp://host:8786); without it --engine dask "
                           "starts a local cluster of --workers processes")
     run.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
-                     help="refuse an article larger than this many bytes (default: 10 MB)")
+                     help="refuse an article larger than this many bytes (default: 64 MB)")
     run.add_argument("--resume", action="store_true",
                      help="finish a run that was interrupted (same inputs and settings): "
                           "inputs already in OUT_DIR's journal are not processed again")
