@@ -75,9 +75,9 @@ def test_size_limit_refuses_large_files(tmp_path: Path) -> None:
     assert error.code == "too_large" and "100" in error.message
 
 
-def test_default_limit_refuses_articles_over_10_mb(tmp_path: Path) -> None:
-    path = tmp_path / "eleven.txt"
-    path.write_bytes(b"word " * (11 * 1024 * 1024 // 5))
+def test_default_limit_refuses_articles_over_64_mb(tmp_path: Path) -> None:
+    path = tmp_path / "sixty-five.txt"
+    path.write_bytes(b"word " * (65 * 1024 * 1024 // 5))
     files, _ = discover([path])
     [error] = list(read_articles(files))
-    assert error.code == "too_large" and str(10 * 1024 * 1024) in error.message
+    assert error.code == "too_large" and str(64 * 1024 * 1024) in error.message
