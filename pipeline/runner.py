@@ -482,24 +482,12 @@ def _manifest(inputs: list[str], settings: RunSettings, model: tuple[str, str],
         seconds=round(seconds, 3), completed=completed)
 
 
-@dataclass
-class _Assembled:
-    articles: int = 0
-    words: int = 0
-    claims: int = 0
-    kinds: Counter = field(default_factory=Counter)
-    clusters: int = 0
-    multi_article_clusters: int = 0
-    sources: int = 0
-    errors: int = 0
-
-
-def _assemble(journal: Journal, out_dir: Path, state: Path | None) -> _Assembled:
+def _assemble(journal: Journal, out_dir: Path, state: Path | None, done: RunSummary) -> int:
     """Write the run's files from the journal, in three streaming passes, holding only
     compact keys: (1) articles and errors, and which claim lines stand; (2) the keys
     the source index and dedup need; (3) every claim again, with its run-wide source
-    and its cluster, straight to claims.jsonl."""
-    done = _Assembled()
+    and its cluster, straight to claims.jsonl. Counts go into `done`; returns the
+    number of sources."""
     errors: list[ErrorRecord] = []
     outlets: dict[str, tuple[str | None, str | None]] = {}
     completed: set[int] = set()
@@ -573,9 +561,8 @@ def _assemble(journal: Journal, out_dir: Path, state: Path | None) -> _Assembled
     write_jsonl(out_dir / "errors.jsonl", errors)
     done.clusters = len(clustering)
     done.multi_article_clusters = clustering.across_articles
-    done.sources = len(source_records)
     done.errors = len(errors)
-    return done
+    return len(source_records)
 
 
 def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None,
@@ -640,15 +627,10 @@ def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None,
     batches = tasks = items = None  # noqa: F841 - let the model and inputs go ...
     nlp = None  # noqa: F841
     gc.collect()  # ... before the assembly, which holds every claim's key
-    assembled = _assemble(journal, out_dir, state)
-    summary.articles, summary.words = assembled.articles, assembled.words
-    summary.claims, summary.kinds = assembled.claims, assembled.kinds
-    summary.clusters = assembled.clusters
-    summary.multi_article_clusters = assembled.multi_article_clusters
-    summary.errors = assembled.errors
+    sources = _assemble(journal, out_dir, state, summary)
     summary.seconds = time.perf_counter() - clock
     counts = {"files": len(files), "articles": summary.articles, "claims": summary.claims,
-              "clusters": summary.clusters, "sources": assembled.sources,
+              "clusters": summary.clusters, "sources": sources,
               "errors": summary.errors, "words": summary.words}
     write_json(out_dir / "manifest.json", _manifest(inputs, settings, model, counts, notes,
                                                     started, summary.seconds, True))
