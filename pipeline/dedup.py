@@ -270,11 +270,6 @@ def band_matrix(texts: list[str]) -> np.ndarray:
     return result
 
 
-def minhash_bands(text: str) -> list[int]:
-    """The BANDS bucket keys of one normalised text (what the state stores)."""
-    return band_matrix([text])[0].tolist()
-
-
 def candidate_pairs(bands: np.ndarray) -> set[tuple[int, int]]:
     """Pairs of rows sharing at least one band bucket of at most MAX_BUCKET members
     (a bucket this full is a common phrase, not a duplicate signal)."""
@@ -344,25 +339,6 @@ def _shared_key_pairs(terms: list[tuple[str, ...]]) -> set[tuple[int, int]]:
 # --- verification -----------------------------------------------------------------
 
 
-def fact_similarity(a: tuple[str, ...], b: tuple[str, ...], df: Counter, total: int) -> float:
-    """IDF-weighted overlap of two term sets, relative to the smaller one (a short
-    restatement of a fact inside a longer sentence still matches it). 0 unless they
-    list the same names (an enumeration) or share a name, a number or date that is not
-    an ordinal, and FACT_MIN_SHARED terms in all: words alone join topics, not facts."""
-    shared = set(a) & set(b)
-    names_a = {t for t in a if t.startswith("e:")}
-    same_list = len(names_a) >= LIST_MIN and names_a == {t for t in b if t.startswith("e:")}
-    if not same_list and (len(shared) < FACT_MIN_SHARED
-                          or not any(t.startswith("e:") for t in shared)
-                          or not any(_specific(t) for t in shared)):
-        return 0.0
-
-    def weight(terms: Iterable[str]) -> float:
-        return sum(math.log(1 + total / max(df[t], 1)) for t in terms)
-
-    return weight(shared) / min(weight(a), weight(b))
-
-
 _NO_NUMBERS: frozenset[str] = frozenset()
 
 
@@ -426,7 +402,11 @@ class _Forms:
 
 
 class _FactScorer:
-    """`fact_similarity` over forms, with each term's IDF and each form's weight
+    """How surely two forms state the same fact: the IDF-weighted overlap of their term
+    sets, relative to the smaller one (a short restatement of a fact inside a longer
+    sentence still matches it). 0 unless they list the same names (an enumeration) or
+    share a name, a number or date that is not an ordinal, and FACT_MIN_SHARED terms in
+    all: words alone join topics, not facts. Each term's IDF and each form's weight are
     computed once (a large run verifies millions of candidate pairs)."""
 
     def __init__(self, forms: _Forms, df: Counter, total: int) -> None:
