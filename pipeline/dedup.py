@@ -12,15 +12,23 @@ kept sub-quadratic, in three steps:
   3. the same fact in other words ("In 2012 Uzbekistan, which had joined in
      2006, left the alliance" / "Uzbekistan, which joined the CSTO in 2006 and
      left in 2012"): candidates share a named entity (by canonical name) and a
-     specific number or date, or list the same names; they are verified by an
-     IDF-weighted overlap of their content terms. Words alone join topics, not
-     facts, so a shared name and a shared figure are required.
+     specific number or date, or a rank the clause states ("the intervention in
+     Kazakhstan was the first notable CSTO operation"), or list the same names,
+     or state the same event with no figure: an event verb of
+     resources/fact_events.tsv as the clause's predicate, keyed on where it
+     went or on the organisations it joins ("troops have been sent to quell the
+     unrest in Kazakhstan" / "2,500 of its troops entered Kazakhstan";
+     `event_terms`). They are verified by an IDF-weighted overlap of their
+     content terms. Words alone join topics, not facts, so a shared name and a
+     shared figure, rank or event are required.
 No step compares all pairs. Guards: numbers, dates (years, days, months) and
 negation must agree across a whole cluster (one side's numbers may be a subset
 of the other's: "sent troops" and "sent 2,500 troops" agree, "2,500" and
-"3,000" do not), checked per component as clusters grow, so no chain of
-merges can join two claims that disagree. A close pair kept apart by a guard
-is not hidden: each cluster lists the clusters it `disagrees_with`.
+"3,000" do not), and so must the countries and organisations named as doing an
+event ("US troops entered Syria" is not "Russian troops entered Syria"),
+checked per component as clusters grow, so no chain of merges can join two
+claims that disagree. A close pair kept apart by a guard is not hidden: each
+cluster lists the clusters it `disagrees_with`.
 
 With a `ClusterState` (SQLite, `claims run --state`), the index of earlier
 runs is searched the same way and new claims join existing clusters; a claim
@@ -150,15 +158,18 @@ def _stem(word: str) -> str:
     return sys.intern(word)
 
 
+def _resource_rows(name: str) -> list[list[str]]:
+    """The tab-separated rows of a file in pipeline/resources/, comments skipped."""
+    text = resources.files("pipeline.resources").joinpath(name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
 def _synonym_classes() -> dict[str, str]:
     """stem -> event class, from resources/fact_synonyms.tsv."""
-    text = resources.files("pipeline.resources").joinpath("fact_synonyms.tsv").read_text(
-        encoding="utf-8")
     classes: dict[str, str] = {}
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, words = line.split("\t")
-            classes.update((_stem(w), f"c:{name}") for w in words.split())
+    for name, words in _resource_rows("fact_synonyms.tsv"):
+        classes.update((_stem(w), f"c:{name}") for w in words.split())
     return classes
 
 
@@ -197,6 +208,112 @@ _UNIT_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCE
                           "QUANTITY"})
 
 
+# --- facts with no figure: events and ranks --------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Event:
+    """One event predicate of resources/fact_events.tsv."""
+
+    name: str  # the event class: "deploy"
+    keyed_by: str  # "place" or "parties"
+    with_words: frozenset[str]  # one of these (or a pronoun) must be in the clause
+    phrase: tuple[str, ...]  # folded words: ("became", "known", "as")
+
+
+def _events() -> dict[str, list[_Event]]:
+    """First word of a phrase -> the event predicates it begins, from fact_events.tsv."""
+    words_of = {name: frozenset(words.split())
+                for name, words in _resource_rows("fact_synonyms.tsv")}
+    events: dict[str, list[_Event]] = defaultdict(list)
+    for name, keyed_by, with_class, phrases in _resource_rows("fact_events.tsv"):
+        with_words = words_of[with_class] if with_class != "-" else frozenset()
+        for phrase in phrases.split(","):
+            words = tuple(_WORD.findall(fold(phrase)))
+            events[words[0]].append(_Event(name, keyed_by, with_words, words))
+    return dict(events)
+
+
+EVENTS = _events()
+MODALS = frozenset({"can", "could", "may", "might", "will", "would", "shall", "should",
+                    "must"})
+PRONOUNS = frozenset({"they", "them"})  # troops named a sentence earlier: "used them"
+_PLACE_LABELS = frozenset({"GPE", "LOC"})
+_PARTY_LABELS = frozenset({"ORG", "LAW"})
+# who did it, by kind: countries (and their peoples: "Russian troops") and organisations
+_ACTOR_KINDS = {"GPE": "g", "NORP": "g", "ORG": "o"}
+# "X was the first CSTO operation", "X — first example of ...": the rank is what the
+# clause says of X
+_RANK = re.compile(r"(?:\b(?:is|was|are|were|became|becomes|remains|remained)\s+"
+                   r"(?:the|its|their|his|her)\s+|[—–:]\s*(?:the\s+)?)"
+                   r"(" + "|".join(_ORDINALS[1:]) + r")\b")
+_ORDINAL_WORDS = frozenset(_ORDINALS[1:])
+
+
+def _follows(words: list[str], name: list[str], start: int) -> bool:
+    """Whether the words of `name` occur in `words` at or after index `start`."""
+    n = len(name)
+    return n > 0 and any(words[i:i + n] == name for i in range(start, len(words) - n + 1)
+                         if words[i] == name[0])
+
+
+def event_terms(words: list[str], names: list[tuple[str, list[str], str]]) -> list[str]:
+    """The event facts a clause states with no figure (resources/fact_events.tsv):
+    `v:deploy@kazakhstan` for "2,500 of its troops entered Kazakhstan", the class
+    (`c:deploy`), and who did it if the clause names them before the verb
+    (`b:g:russia` for "Russia previously used them in ... Kazakhstan"; `g` a country,
+    `o` an organisation). `words` are the clause's folded words; `names` its named
+    entities as (label, folded words, entity term).
+
+    The event must be the clause's predicate, not a noun the clause says something
+    else about: so only verb forms are listed ("the intervention in Kazakhstan was the
+    first CSTO operation" gets no key), and a modal ("can send troops") states a
+    possibility, not an event. Keyed on where the event went (the place named after
+    the verb: "Russia sent troops to Syria" is about Syria) or on the organisations it
+    joins ("the Collective Security Treaty ... became known as the CSTO"), never on
+    the actor alone, which a thousand other events share. The actors are a guard, like
+    numbers (`_Guard`): "US troops entered Syria" is not "Russian troops entered Syria".
+    """
+    if EVENTS.keys().isdisjoint(words) or not MODALS.isdisjoint(words):
+        return []
+    terms: list[str] = []
+    for i, word in enumerate(words):
+        for event in EVENTS.get(word, ()):
+            end = i + len(event.phrase)
+            if tuple(words[i:end]) != event.phrase:
+                continue
+            if (event.with_words and event.with_words.isdisjoint(words)
+                    and PRONOUNS.isdisjoint(words)):
+                continue
+            if event.keyed_by == "place":
+                keyed = {term for label, name, term in names
+                         if label in _PLACE_LABELS and _follows(words, name, end)}
+                if keyed:
+                    before = words[:i]
+                    terms.extend(sys.intern(f"b:{_ACTOR_KINDS[label]}:{term[2:]}")
+                                 for label, name, term in names
+                                 if label in _ACTOR_KINDS and term not in keyed
+                                 and _follows(before, name, 0))
+            else:
+                keyed = {term for label, _, term in names if label in _PARTY_LABELS}
+                if len(keyed) < 2:
+                    keyed = set()
+            terms.extend(sys.intern(f"v:{event.name}@{term[2:]}") for term in keyed)
+            if keyed:
+                terms.append(sys.intern(f"c:{event.name}"))
+    return terms
+
+
+def rank_terms(text: str, words: list[str]) -> list[str]:
+    """`r:#1` when the clause says what its subject ranks ("the intervention in
+    Kazakhstan was the first notable CSTO operation"): that rank is the fact, and pins
+    it down like a date. A "first" that only modifies a noun ("the first debate", "for
+    the first time") is not one."""
+    if _ORDINAL_WORDS.isdisjoint(words):
+        return []
+    return sorted({f"r:{_NUMBER_WORDS[m]}" for m in _RANK.findall(fold(text))})
+
+
 @dataclass(slots=True)
 class ClaimKey:
     """What dedup needs of a claim (a few hundred bytes, not the whole record)."""
@@ -224,8 +341,14 @@ def claim_key(claim: ClaimRecord | dict) -> ClaimKey:
     words = _words(text)
     numbers, negated = guard_key(text, words)
     named = [e for e in claim.get("entities", ()) if e.get("label") not in _UNIT_LABELS]
-    terms = content_terms(text, [e.get("canonical") or e["text"] for e in named],
-                          [e["text"] for e in named], numbers, words)
+    canonical = [e.get("canonical") or e["text"] for e in named]
+    terms = content_terms(text, canonical, [e["text"] for e in named], numbers, words)
+    facts = event_terms(words, [(e.get("label"), _WORD.findall(fold(e["text"])),
+                                 _entity_term(c)) for e, c in zip(named, canonical, strict=True)
+                                if c])
+    facts += rank_terms(text, words)
+    if facts:
+        terms = tuple(sorted(set(terms).union(facts)))
     return ClaimKey(claim_id=claim["claim_id"], doc_id=claim["doc_id"], text=text,
                     source=claim["source"]["canonical"],
                     attribution=claim.get("attribution", "reported"), terms=terms,
@@ -283,7 +406,10 @@ def candidate_pairs(bands: np.ndarray) -> set[tuple[int, int]]:
 @lru_cache(maxsize=1 << 18)
 def _specific(term: str) -> bool:
     """A number that pins a fact down: a year, a month, or a figure above ten ("40",
-    "2,500"); not "one", "two" or "first", which any two claims may share."""
+    "2,500"); not "one", "two" or "first", which any two claims may share, unless the
+    rank is what the clause states (`r:`, `rank_terms`)."""
+    if term.startswith("r:"):
+        return True
     if not term.startswith("n:"):
         return False
     number = term[2:]
@@ -300,11 +426,14 @@ def _marked(terms: tuple[str, ...], mark: str) -> tuple[str, ...]:
 
 def fact_keys(terms: tuple[str, ...]) -> list[str]:
     """Blocking keys of the same-fact step, exactly what verification requires two
-    statements of a fact to share: each (named entity, specific number) pair, and
-    the whole list of names of an enumeration."""
+    statements of a fact to share: each (named entity, specific number or stated
+    rank) pair, each event fact (`v:`, `event_terms`), and the whole list of names of
+    an enumeration."""
     names = _marked(terms, "e:")
     figures = [t for t in _marked(terms, "n:") if _specific(t)]
+    figures.extend(_marked(terms, "r:"))
     keys = [f"{name}|{figure}" for name in names for figure in figures]
+    keys.extend(_marked(terms, "v:"))
     if len(names) >= LIST_MIN:
         keys.append("list:" + "|".join(names))
     return keys
@@ -349,23 +478,40 @@ class _Guard:
     numbers: frozenset[str]
     negated: bool
     listed: frozenset[str] | None = None  # the names of an enumeration ("A, B, C and D")
+    actors: frozenset[str] = frozenset()  # who did an event (`b:` terms, `event_terms`)
 
     def agrees(self, other: _Guard) -> bool:
         """Same polarity; for each kind of number both state, one side's values
-        contained in the other's; the same enumeration, if both enumerate."""
+        contained in the other's, and the same for each kind of actor of an event;
+        the same enumeration, if both enumerate."""
         if self.negated != other.negated:
             return False
-        if self.numbers != other.numbers:
-            for kind in {_number_kind(n) for n in self.numbers}:
-                mine = {n for n in self.numbers if _number_kind(n) == kind}
-                theirs = {n for n in other.numbers if _number_kind(n) == kind}
-                if theirs and not (mine <= theirs or theirs <= mine):
-                    return False
+        if not (_nested(self.numbers, other.numbers, _number_kind)
+                and _nested(self.actors, other.actors, _actor_kind)):
+            return False
         return self.listed is None or other.listed is None or self.listed == other.listed
 
     def join(self, other: _Guard) -> _Guard:
         return _Guard(self.numbers | other.numbers, self.negated,
-                      self.listed if self.listed is not None else other.listed)
+                      self.listed if self.listed is not None else other.listed,
+                      self.actors | other.actors)
+
+
+def _actor_kind(term: str) -> str:
+    return term[2]  # "b:g:russia" -> "g"
+
+
+def _nested(mine: frozenset[str], theirs: frozenset[str], kind_of: Callable[[str], str]
+            ) -> bool:
+    """For each kind both sides state, one side's values contained in the other's."""
+    if mine == theirs:
+        return True
+    for kind in {kind_of(v) for v in mine}:
+        a = {v for v in mine if kind_of(v) == kind}
+        b = {v for v in theirs if kind_of(v) == kind}
+        if b and not (a <= b or b <= a):
+            return False
+    return True
 
 
 @dataclass
@@ -383,9 +529,11 @@ class _Forms:
         names = _marked(key.terms, "e:")
         self.texts.append(norm)
         self.terms.append(key.terms)
+        actors = _marked(key.terms, "b:")
         self.guards.append(_Guard(frozenset(key.numbers) if key.numbers else _NO_NUMBERS,
                                   key.negated,
-                                  frozenset(names) if len(names) >= LIST_MIN else None))
+                                  frozenset(names) if len(names) >= LIST_MIN else None,
+                                  frozenset(actors) if actors else _NO_NUMBERS))
         self.first_doc.append(key.doc_id)
         self.old.append(True)
         return len(self.texts) - 1
@@ -425,8 +573,9 @@ class _FactScorer:
         return weight
 
     def _form(self, index: int) -> tuple[frozenset[str], float]:
-        if index not in self.sets:
-            self.sets[index] = frozenset(self.forms.terms[index])
+        if index not in self.sets:  # actors (`b:`) are a guard, not words of the claim
+            self.sets[index] = frozenset(t for t in self.forms.terms[index]
+                                         if not t.startswith("b:"))
             self.weights[index] = self._weight(self.sets[index])
         return self.sets[index], self.weights[index]
 
@@ -434,8 +583,9 @@ class _FactScorer:
         terms_a, weight_a = self._form(a)
         terms_b, weight_b = self._form(b)
         shared = terms_a & terms_b
-        one_fact = (len(shared) >= FACT_MIN_SHARED and any(t.startswith("e:") for t in shared)
-                    and any(map(_specific, shared)))
+        one_fact = len(shared) >= FACT_MIN_SHARED and (
+            any(t.startswith("v:") for t in shared)
+            or any(t.startswith("e:") for t in shared) and any(map(_specific, shared)))
         if not one_fact:
             names = self.forms.guards[a].listed
             if names is None or names != self.forms.guards[b].listed:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from pipeline.dedup import band_matrix, candidate_pairs, cluster_claims, guard_key, normalise
+from pathlib import Path
+
+from conftest import read_jsonl
+from pipeline.dedup import (
+    band_matrix,
+    candidate_pairs,
+    claim_key,
+    cluster_claims,
+    guard_key,
+    normalise,
+)
 from pipeline.schema import ClaimRecord, ContentSpan, EntityMention, SourceSpan
 
 
@@ -163,3 +173,104 @@ def test_a_figure_with_a_comma_is_not_a_year() -> None:
     claims = [_claim("a", "001", base), _claim("b", "002", base.replace("1,998", "2,100"))]
     cluster_claims(claims)
     assert claims[0].cluster_id != claims[1].cluster_id
+
+
+# --- facts with no figure: an event at a place, a rank, one organisation becoming another
+
+
+def _parsed(nlp, claim_id: str, doc_id: str, text: str) -> ClaimRecord:
+    """An author-voice claim with the named entities the real spaCy pipeline finds."""
+    doc = nlp(text)
+    return _fact(claim_id, doc_id, text, [(e.label_, e.text) for e in doc.ents])
+
+
+def _key_terms(nlp, text: str) -> tuple[str, ...]:
+    return claim_key(_parsed(nlp, "k", "000", text)).terms
+
+
+# corpus/001 and corpus/003 tell the CSTO's January 2022 intervention in their own words
+SENT_001 = ("The Collective Security Treaty Organization (CSTO), whose troops have been sent "
+            "to quell the unrest in Kazakhstan")
+ENTERED_003 = ("after 2,500 of its troops entered Kazakhstan to help restore order during the "
+               "anti-government protests in the country")
+
+
+def test_an_event_is_keyed_on_its_predicate_and_place(nlp) -> None:
+    assert "v:deploy@kazakhstan" in _key_terms(nlp, ENTERED_003)
+    # the place where the troops went, not the actor, who is a guard
+    terms = _key_terms(nlp, "In 2019 Armenia deployed dozens of its troops to Syria")
+    assert "v:deploy@syria" in terms and "v:deploy@armenia" not in terms
+    assert "b:g:armenia" in terms
+    # a noun the clause says something else about, a possibility, no troops: no event
+    for text in ("For many political observers, the intervention in Kazakhstan was the first "
+                 "notable CSTO operation",
+                 "CSTO troops can be sent to Kazakhstan to quell the unrest",
+                 "The Kazakh intervention succeeded in consolidating a pro-Russian government "
+                 "in Kazakhstan",
+                 "sent to secure vital infrastructure in Kazakhstan"):
+        assert not [t for t in _key_terms(nlp, text) if t.startswith("v:")], text
+
+
+def test_a_stated_rank_pins_a_fact_but_a_first_in_passing_does_not(nlp) -> None:
+    assert "r:#1" in _key_terms(nlp, "For many political observers, the intervention in "
+                                      "Kazakhstan was the first notable CSTO operation")
+    assert "r:#1" in _key_terms(nlp, "The use of the collective forces of the CSTO in "
+                                      "Kazakhstan — first example of peacekeeping assistance")
+    for text in ("The registration issue was first reported by The Washington Post",
+                 "this mission marked for the first time integrated operations between CSTO "
+                 "member states abroad"):
+        assert "r:#1" not in _key_terms(nlp, text), text
+
+
+def test_an_event_restated_joins_across_articles(nlp) -> None:
+    claims = [_parsed(nlp, "a", "001", SENT_001), _parsed(nlp, "c", "003", ENTERED_003),
+              _parsed(nlp, "x", "004", "In 2019 Armenia deployed dozens of its troops to "
+                                       "Syria for a mine clearance mission")]
+    cluster_claims(claims)
+    assert claims[0].cluster_id == claims[1].cluster_id != claims[2].cluster_id
+
+
+def test_an_event_differing_in_a_number_date_negation_or_actor_is_never_merged(nlp) -> None:
+    dated = SENT_001 + " in January 2022"
+    pairs = [(dated, ENTERED_003.replace("after 2,500", "in January 2021 after 2,500")),
+             (ENTERED_003, ENTERED_003.replace("2,500", "3,000")),
+             (SENT_001, SENT_001.replace("have been sent", "have not been sent")),
+             ("In January 2022 Russia sent troops to Kazakhstan to quell the unrest",
+              "In January 2022 the United States sent troops to Kazakhstan to quell the unrest")]
+    for first, second in pairs:
+        claims = [_parsed(nlp, "a", "001", first), _parsed(nlp, "b", "003", second)]
+        cluster_claims(claims)
+        assert claims[0].cluster_id != claims[1].cluster_id, second
+    # with a third claim each side agrees with, no chain joins them either
+    claims = [_parsed(nlp, "a", "001", dated),
+              _parsed(nlp, "b", "002", ENTERED_003.replace("after", "in January 2021 after")),
+              _parsed(nlp, "c", "003", ENTERED_003)]
+    cluster_claims(claims)
+    assert claims[0].cluster_id != claims[1].cluster_id
+    _assert_no_cluster_disagrees(claims)
+
+
+def test_the_corpus_event_rank_and_succession_clusters(corpus_run: Path) -> None:
+    claims = read_jsonl(corpus_run / "claims.jsonl")
+
+    def cluster(doc: str, start: str) -> str:
+        [found] = [c["cluster_id"] for c in claims
+                   if c["doc_id"].startswith(doc) and c["content"]["text"].startswith(start)]
+        return found
+
+    intervention = {cluster("001", "The Collective Security Treaty Organization (CSTO), whose"),
+                    cluster("002", "Russia previously used them"),
+                    cluster("003", "after 2,500 of its troops entered Kazakhstan")}
+    assert len(intervention) == 1
+    first = {cluster("003", "For many political observers, the intervention"),
+             cluster("004", "The use of the collective forces of the CSTO")}
+    assert len(first) == 1
+    succession = {cluster("001", "Already qualified from the moment of its foundation"),
+                  cluster("003", "This included granting the Collective Security Treaty")}
+    assert len(succession) == 1
+    assert len(intervention | first | succession) == 3
+    # other things said about the intervention are other propositions
+    for start in ("The Kazakh intervention succeeded", "The intervention of the CSTO in January",
+                  "The Kazakh CSTO operation in January", "sent to secure vital infrastructure",
+                  "The Shanghai Cooperation Organization"):
+        assert cluster("003", start) not in intervention | first, start

@@ -50,6 +50,12 @@ QUESTION_WORDS = frozenset({"why", "how", "what", "who", "whom", "whether"})
 TRAILING_PUNCT = frozenset({",", ".", ";", ":", "—", "–", "-", "…"})
 SUBORDINATORS = frozenset({"as", "after", "when", "while", "although", "though", "because",
                            "since", "before", "until", "once"})
+# A relative clause opened by a preposition of time ("after which", "following which")
+# tells what happened next: its "which" is the event of the clause before, not the
+# noun the parser hangs it on ("granting the Treaty the status of ..., after which it
+# became known as the CSTO"), so it is not carved out with that noun: it stays with
+# the sentence, whose names it needs ("it" is the Treaty).
+EVENT_RELATIVES = frozenset({"after", "before", "following", "upon", "since", "until"})
 
 
 def _clauses(sentence: Span) -> list[Span]:
@@ -95,12 +101,16 @@ def _units(clause: Span) -> list[list[tuple[int, int]]]:
     """One fact per unit: relative clauses on a name ("Uzbekistan, which joined the
     CSTO in 2006"), participial phrases ("signed in 1992 by ...") and adverbial
     clauses ("As US forces left Afghanistan in 2021") are carved out of the clause;
-    the rest, with the antecedent kept as its subject, is the main unit."""
+    the rest, with the antecedent kept as its subject, is the main unit. A relative
+    clause of what happened next ("..., after which it became known as the CSTO")
+    is not carved: it needs the sentence (`EVENT_RELATIVES`)."""
     doc = clause.doc
     candidates: list[tuple[int, int, int]] = []  # (start, end, keep from): token indices
     for token in clause:
         head = token.head
         non_restrictive = token.left_edge.i > 0 and doc[token.left_edge.i - 1].text == ","
+        if token.dep_ == "relcl" and token.left_edge.lower_ in EVENT_RELATIVES:
+            continue  # "..., after which it became known as the CSTO" goes on the sentence
         if token.dep_ == "relcl" and (head.pos_ == "PROPN" or non_restrictive):
             candidates.append((head.left_edge.i, token.right_edge.i + 1, token.left_edge.i))
         elif (token.dep_ in {"acl", "advcl"} and token.tag_ in {"VBN", "VBG"}
