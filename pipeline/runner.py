@@ -37,7 +37,7 @@ from pipeline.clean import BatchLineStats, clean_article
 from pipeline.dedup import ClaimKey, claim_key, cluster_keys
 from pipeline.errors import PipelineError, StageFailure
 from pipeline.ingest import DEFAULT_MAX_BYTES, count_articles, discover, read_articles
-from pipeline.nlp import DEFAULT_MODEL, load_nlp, model_info
+from pipeline.nlp import DEFAULT_MODEL, installed_model_info, load_nlp, model_info
 from pipeline.schema import (
     Article,
     ArticleRecord,
@@ -577,8 +577,12 @@ def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None,
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = RunSummary(out_dir=out_dir)
     files, missing = discover(inputs)
-    nlp = load_nlp(settings.model, tagger=settings.tagger)
-    model = model_info(nlp)
+    # the main process parses only with one local worker; otherwise the workers load
+    # the model and the main process only needs its name and version
+    in_process = settings.engine != "dask" and settings.workers <= 1
+    model = installed_model_info(settings.model)
+    nlp = load_nlp(settings.model, tagger=settings.tagger) if in_process or not model else None
+    model = model or model_info(nlp)
     notes = (["raw offsets of HTML inputs index the text trafilatura extracted from the page"]
              if any(p.suffix.lower() in {".html", ".htm"} for p in files) else [])
     write_json(out_dir / "manifest.json", _manifest(inputs, settings, model, {}, notes,
@@ -597,10 +601,10 @@ def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None,
     pool = None
     try:
         if settings.engine == "dask":
-            del nlp
+            nlp = None
             batches = _dask_batches(tasks, settings, stats)
-        elif settings.workers > 1:
-            del nlp
+        elif not in_process:
+            nlp = None
             journal.spool_dir.mkdir(exist_ok=True)
             context = multiprocessing.get_context("spawn")
             pool = context.Pool(settings.workers, initializer=_init_worker,

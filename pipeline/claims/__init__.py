@@ -8,6 +8,7 @@ cleaned text and, through the article's offset map, into the raw input.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 
 from spacy.tokens import Doc
 
@@ -46,16 +47,21 @@ def to_records(doc: Doc, cleaned: CleanedArticle, base: int = 0) -> list[ClaimRe
     canonicals = doc._.entity_canonicals or {}
     records: list[ClaimRecord] = []
     text = doc.text
-    ents = list(doc.ents)
+    # (start, end, label) of each entity, in order: looked up by bisection per claim
+    ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    ent_starts = [start for start, _, _ in ents]
 
     def fields(start: int, end: int) -> dict:
         return _span_fields(cleaned, base + start, base + end)
 
     def mentions(parts: list[tuple[int, int]]) -> list[EntityMention]:
-        return [EntityMention(text=e.text, label=e.label_,
-                              canonical=canonicals.get((e.start_char, e.end_char)),
-                              start=base + e.start_char, end=base + e.end_char)
-                for e in ents if any(a <= e.start_char and e.end_char <= b for a, b in parts)]
+        found = sorted({i for a, b in parts
+                        for i in range(bisect_left(ent_starts, a), bisect_left(ent_starts, b))
+                        if ents[i][1] <= b})
+        return [EntityMention(text=text[ents[i][0]:ents[i][1]], label=ents[i][2],
+                              canonical=canonicals.get(ents[i][:2]),
+                              start=base + ents[i][0], end=base + ents[i][1])
+                for i in found]
 
     covered: list[tuple[int, int]] = []
     for attribution in doc._.attributions or []:

@@ -84,8 +84,13 @@ def name_gender(name: str, context: set[str] | frozenset[str] = frozenset()) -> 
     for word in context:
         if word.rstrip(".") in TITLE_GENDER:
             return TITLE_GENDER[word.rstrip(".")]
-    first = name.split()[0] if name.split() else ""
-    guess = _gender_detector().get_gender(first.strip(".,")) if len(name.split()) > 1 else "unknown"
+    words = name.split()
+    return _first_name_gender(words[0].strip(".,")) if len(words) > 1 else None
+
+
+@lru_cache(maxsize=65536)
+def _first_name_gender(first: str) -> str | None:
+    guess = _gender_detector().get_gender(first)
     if guess in {"male", "mostly_male"}:
         return "male"
     if guess in {"female", "mostly_female"}:
@@ -181,6 +186,11 @@ class SpeakerResolver:
             elif ent.label_ in ORG_LABELS:
                 self.orgs.append(mention)
         self.full_names = self._full_names()
+
+    @cached_property
+    def noun_chunks(self) -> list[Span]:
+        """The doc's noun chunks, found once (a Span's `noun_chunks` walks the whole doc)."""
+        return list(self.doc.noun_chunks)
 
     def _full_names(self) -> dict[str, str]:
         """Surname (and each name part) -> the longest name the article gives that person."""
@@ -372,7 +382,8 @@ class SpeakerResolver:
         """'the document' -> the nearest document named before it ('the protocol of the CSTO')."""
         nouns = _source_nouns()
         start_sent = max(0, span.sent.start - 200)
-        for chunk in reversed(list(self.doc[start_sent:span.start].noun_chunks)):
+        window = [c for c in self.noun_chunks if c.start >= start_sent and c.end <= span.start]
+        for chunk in reversed(window):
             lemma = chunk.root.lemma_.lower()
             if (nouns.get(lemma) == "DOCUMENT" and lemma != span.root.lemma_.lower()
                     and not chunk.root.ent_type_):
