@@ -71,6 +71,7 @@ FACT_THRESHOLD = 0.3  # IDF-weighted overlap of content terms for the same fact
 FACT_MIN_SHARED = 3  # terms two statements of one fact share at least
 FACT_BUCKET = 20  # a name-and-figure key this common ("Trump|2016") is a topic, not a fact
 LIST_MIN = 4  # a claim naming this many entities is an enumeration: its list must match
+RANK_NAMES = 2  # names two statements of a rank ("was the first ...") share at least
 LINKAGE_SAMPLE = 8  # members per side compared when two same-fact groups would join
 MINHASH_CHUNK = 400  # texts whose signatures are computed together (stays in the CPU cache)
 _PRIME = (1 << 61) - 1
@@ -238,6 +239,10 @@ EVENTS = _events()
 MODALS = frozenset({"can", "could", "may", "might", "will", "would", "shall", "should",
                     "must"})
 PRONOUNS = frozenset({"they", "them"})  # troops named a sentence earlier: "used them"
+# words around an event verb where its subject or object is ("whose troops have been
+# sent", "deployed dozens of its troops"); a "force" further off is something else
+# ("after Nafta came into force in 1994, ... China entered the WTO")
+EVENT_WINDOW = 4
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
 _PARTY_LABELS = frozenset({"ORG", "LAW"})
 # who did it, by kind: countries (and their peoples: "Russian troops") and organisations
@@ -282,9 +287,10 @@ def event_terms(words: list[str], names: list[tuple[str, list[str], str]]) -> li
             end = i + len(event.phrase)
             if tuple(words[i:end]) != event.phrase:
                 continue
-            if (event.with_words and event.with_words.isdisjoint(words)
-                    and PRONOUNS.isdisjoint(words)):
-                continue
+            near = words[max(0, i - EVENT_WINDOW):end + EVENT_WINDOW]
+            if (event.with_words and event.with_words.isdisjoint(near)
+                    and PRONOUNS.isdisjoint(near)):
+                continue  # what was sent is not named next to the verb
             if event.keyed_by == "place":
                 keyed = {term for label, name, term in names
                          if label in _PLACE_LABELS and _follows(words, name, end)}
@@ -306,8 +312,9 @@ def event_terms(words: list[str], names: list[tuple[str, list[str], str]]) -> li
 
 def rank_terms(text: str, words: list[str]) -> list[str]:
     """`r:#1` when the clause says what its subject ranks ("the intervention in
-    Kazakhstan was the first notable CSTO operation"): that rank is the fact, and pins
-    it down like a date. A "first" that only modifies a noun ("the first debate", "for
+    Kazakhstan was the first notable CSTO operation"): that rank is the fact, and with
+    the names of the subject and of the set it ranks in (RANK_NAMES) it pins the fact
+    down like a date. A "first" that only modifies a noun ("the first debate", "for
     the first time") is not one."""
     if _ORDINAL_WORDS.isdisjoint(words):
         return []
@@ -406,10 +413,7 @@ def candidate_pairs(bands: np.ndarray) -> set[tuple[int, int]]:
 @lru_cache(maxsize=1 << 18)
 def _specific(term: str) -> bool:
     """A number that pins a fact down: a year, a month, or a figure above ten ("40",
-    "2,500"); not "one", "two" or "first", which any two claims may share, unless the
-    rank is what the clause states (`r:`, `rank_terms`)."""
-    if term.startswith("r:"):
-        return True
+    "2,500"); not "one", "two" or "first", which any two claims may share."""
     if not term.startswith("n:"):
         return False
     number = term[2:]
@@ -552,10 +556,15 @@ class _Forms:
 class _FactScorer:
     """How surely two forms state the same fact: the IDF-weighted overlap of their term
     sets, relative to the smaller one (a short restatement of a fact inside a longer
-    sentence still matches it). 0 unless they list the same names (an enumeration) or
-    share a name, a number or date that is not an ordinal, and FACT_MIN_SHARED terms in
-    all: words alone join topics, not facts. Each term's IDF and each form's weight are
-    computed once (a large run verifies millions of candidate pairs)."""
+    sentence still matches it). 0 unless they share FACT_MIN_SHARED terms in all and
+    either list the same names (an enumeration), or share a name and a number or date
+    that is not an ordinal, or an event (`v:`), or a stated rank with RANK_NAMES names
+    and a word or event class (what ranks: a rank is within a set, "the intervention
+    in Kazakhstan was the first notable CSTO operation" names the subject, the set and
+    the kind of thing; one name and "the first" join "Clinton became the first woman
+    to win the nomination" and "Clinton was the first to make the appeal"): words
+    alone join topics, not facts. Each term's IDF and each form's weight are computed
+    once (a large run verifies millions of candidate pairs)."""
 
     def __init__(self, forms: _Forms, df: Counter, total: int) -> None:
         self.forms, self.df, self.total = forms, df, total
@@ -583,9 +592,12 @@ class _FactScorer:
         terms_a, weight_a = self._form(a)
         terms_b, weight_b = self._form(b)
         shared = terms_a & terms_b
+        names = sum(1 for t in shared if t.startswith("e:"))
         one_fact = len(shared) >= FACT_MIN_SHARED and (
             any(t.startswith("v:") for t in shared)
-            or any(t.startswith("e:") for t in shared) and any(map(_specific, shared)))
+            or names >= 1 and any(map(_specific, shared))
+            or names >= RANK_NAMES and any(t.startswith("r:") for t in shared)
+            and any(":" not in t or t.startswith("c:") for t in shared))
         if not one_fact:
             names = self.forms.guards[a].listed
             if names is None or names != self.forms.guards[b].listed:

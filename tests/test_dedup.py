@@ -207,7 +207,12 @@ def test_an_event_is_keyed_on_its_predicate_and_place(nlp) -> None:
                  "CSTO troops can be sent to Kazakhstan to quell the unrest",
                  "The Kazakh intervention succeeded in consolidating a pro-Russian government "
                  "in Kazakhstan",
-                 "sent to secure vital infrastructure in Kazakhstan"):
+                 "sent to secure vital infrastructure in Kazakhstan",
+                 # "force" far from the verb is not what was sent (PolNeAR)
+                 "after Nafta came into force in 1994, it fell only after China entered "
+                 "the World Trade Organization in 2001",
+                 # a person's successor is not an organisation becoming another
+                 "The State Department removed emails sent to the staff of his successor"):
         assert not [t for t in _key_terms(nlp, text) if t.startswith("v:")], text
 
 
