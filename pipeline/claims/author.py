@@ -145,8 +145,10 @@ def _happened(verb: Token) -> bool:
     return verb.tag_ == "VBG" and verb.dep_ in {"acl", "advcl"} and not auxiliaries
 
 
-def _states_fact(tokens: list[Token]) -> float:
-    """How clearly the tokens state a checkable fact (0 when they do not)."""
+def _states_fact(tokens: list[Token], ents_at: dict[int, list[tuple[int, int, str]]]) -> float:
+    """How clearly the tokens state a checkable fact (0 when they do not).
+
+    `ents_at` maps a token index to the entities (start, end, label) starting there."""
     words = [t for t in tokens if not t.is_punct and not t.is_space]
     if not MIN_TOKENS <= len(words) <= MAX_TOKENS:
         return 0.0
@@ -156,14 +158,13 @@ def _states_fact(tokens: list[Token]) -> float:
         return 0.0
     if any(t.tag_ == "MD" for t in words):
         return 0.0  # "can become", "will likely require": a prediction, not a fact
-    indices = {t.i for t in tokens}
-    ents = [e for e in tokens[0].doc.ents if e.start in indices]
-    actors = [e for e in ents if e.label_ in ACTOR_LABELS]
+    ents = [e for t in tokens for e in ents_at.get(t.i, ())]
+    actors = [e for e in ents if e[2] in ACTOR_LABELS]
     if not actors:
         return 0.0
-    has_number = (any(e.label_ in FACT_LABELS for e in ents)
+    has_number = (any(e[2] in FACT_LABELS for e in ents)
                   or any(t.like_num for t in words))
-    actor_tokens = {t.i for e in actors for t in e}
+    actor_tokens = {i for start, end, _ in actors for i in range(start, end)}
     has_event = any(_happened(t) and any(s.i in actor_tokens for s in t.subtree)
                     for t in words)
     if not has_number and not has_event:
@@ -178,13 +179,16 @@ def author_claims(doc: Doc, covered: list[tuple[int, int]]) -> list[AuthorClaim]
     claims found in `doc`: a sentence touching one is reported speech, not the author's.
     """
     found: list[AuthorClaim] = []
+    ents_at: dict[int, list[tuple[int, int, str]]] = {}  # built once: doc.ents makes Spans
+    for ent in doc.ents:
+        ents_at.setdefault(ent.start, []).append((ent.start, ent.end, ent.label_))
     for sentence in doc.sents:
         if any(a < sentence.end_char and sentence.start_char < b for a, b in covered):
             continue
         for clause in _clauses(sentence):
             for runs in _units(clause):
                 tokens = [doc[i] for a, b in runs for i in range(a, b)]
-                confidence = _states_fact(tokens)
+                confidence = _states_fact(tokens, ents_at)
                 if confidence:
                     parts = [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in runs]
                     found.append(AuthorClaim(parts, confidence))
