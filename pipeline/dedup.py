@@ -20,15 +20,17 @@ kept sub-quadratic, in three steps:
      unrest in Kazakhstan" / "2,500 of its troops entered Kazakhstan";
      `event_terms`). They are verified by an IDF-weighted overlap of their
      content terms. Words alone join topics, not facts, so a shared name and a
-     shared figure, rank or event are required.
+     shared figure, rank or event are required; digits glued to a name
+     ("Echelon-2021") are no figure.
 No step compares all pairs. Guards: numbers, dates (years, days, months) and
 negation must agree across a whole cluster (one side's numbers may be a subset
 of the other's: "sent troops" and "sent 2,500 troops" agree, "2,500" and
 "3,000" do not), and so must the countries and organisations named as doing an
-event ("US troops entered Syria" is not "Russian troops entered Syria"),
-checked per component as clusters grow, so no chain of merges can join two
-claims that disagree. A close pair kept apart by a guard is not hidden: each
-cluster lists the clusters it `disagrees_with`.
+event ("US troops entered Syria" is not "Russian troops entered Syria"), and
+the names a word is of or done by ("the CSTO forces were alerted" is not "US
+forces left"; `owner_terms`), checked per component as clusters grow, so no
+chain of merges can join two claims that disagree. A close pair kept apart by
+a guard is not hidden: each cluster lists the clusters it `disagrees_with`.
 
 With a `ClusterState` (SQLite, `claims run --state`), the index of earlier
 runs is searched the same way and new claims join existing clusters; a claim
@@ -80,6 +82,7 @@ _A = _rng.integers(1, _PRIME, size=NUM_PERM, dtype=np.uint64)
 _B = _rng.integers(0, _PRIME, size=NUM_PERM, dtype=np.uint64)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_CODE = re.compile(r"\b[A-Z][^\W_]*-?\d[^\W_]*\b")  # "Echelon-2021", "COVID-19", "G20"
 NEGATIONS = frozenset({"not", "no", "never", "n't", "nor", "without", "none", "neither"})
 # number words and dates count as numbers for the guards: "three" vs "four" members,
 # "in June" vs "in July", "the first" vs "the second" operation
@@ -134,10 +137,25 @@ def _number(written: str) -> str:
     return written.replace(",", "")
 
 
+def _figures(text: str) -> list[str]:
+    """The numbers written in digits, less those that are part of a name ("Echelon-2021",
+    "COVID-19", "F-16", "G20": digits glued to a capitalised word are an identifier,
+    not a figure or a date; "mid-2021" is a date)."""
+    if _CODE.search(text) is not None:
+        text = _CODE.sub(_uncoded, text)
+    return _NUMBER.findall(text)
+
+
+def _uncoded(match: re.Match) -> str:
+    """A code removed; a month glued to its year ("Jan-2022") is a date and stays."""
+    prefix = _WORD.match(match.group()).group().lower()
+    return match.group() if prefix in _NUMBER_WORDS else " "
+
+
 def guard_key(text: str, words: list[str] | None = None) -> tuple[tuple[str, ...], bool]:
     """What two merged claims must agree on: their numbers and dates, and their polarity.
     `words`, if given, are the text's folded words (`_words`), already split."""
-    numbers = {_number(n) for n in _NUMBER.findall(text)}
+    numbers = {_number(n) for n in _figures(text)}
     if words is None:
         words = _words(text)
     numbers.update(_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS)
@@ -321,6 +339,53 @@ def rank_terms(text: str, words: list[str]) -> list[str]:
     return sorted({f"r:{_NUMBER_WORDS[m]}" for m in _RANK.findall(fold(text))})
 
 
+_ACTOR_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
+_AUXILIARIES = frozenset({"has", "have", "had", "is", "was", "were", "are"})
+_APOSTROPHES = frozenset({"'", "\u2019"})
+
+
+def owner_terms(text: str, names: list[tuple[str, list[str], str]]) -> list[str]:
+    """Whose forces or whose act of a resources/fact_synonyms.tsv class a name is:
+    `w:c:troops=us` for "US forces", `w:c:deploy=russia` for "Russia has sent": a
+    country, people, organisation or person written right before a word of a class (a
+    possessive "'s" or an auxiliary "has", "was" in between) is the one that word is of
+    or done by. Two claims with the same class of different names are about different
+    actors ("the CSTO forces were alerted" / "US forces left"), a guard like the numbers
+    (`_Guard`). Only words of a class: before any other word a name is as often a title
+    ("Texas Sen. Ted Cruz") or one side of the event ("Obama won Latino voters by 71 to
+    27 percent" / "Romney won only 27 percent of that vote"). `names` as in
+    `event_terms`."""
+    actors = [(name, term) for label, name, term in names if label in _ACTOR_LABELS and name]
+    if not actors:
+        return []
+    folded = fold(text)
+    found = list(_WORD.finditer(folded))
+    words = [m.group() for m in found]
+    name_words = {w for _, name, _ in names for w in name}
+    terms: list[str] = []
+
+    def spaced(j: int) -> bool:  # only white space between words j - 1 and j
+        return j < len(words) and folded[found[j - 1].end():found[j].start()].isspace()
+
+    for name, term in actors:
+        n = len(name)
+        for i in range(len(words) - n):
+            if words[i] != name[0] or words[i:i + n] != name:
+                continue
+            j = i + n
+            if (words[j] == "s" and j + 1 < len(words)
+                    and folded[found[j - 1].end():found[j].start()] in _APOSTROPHES):
+                j += 1
+            if not spaced(j):
+                continue
+            if words[j] in _AUXILIARIES and spaced(j + 1):
+                j += 1
+            kind = SYNONYMS.get(_stem(words[j]))
+            if kind is not None and words[j] not in name_words:
+                terms.append(sys.intern(f"w:{kind}={term[2:]}"))
+    return terms
+
+
 @dataclass(slots=True)
 class ClaimKey:
     """What dedup needs of a claim (a few hundred bytes, not the whole record)."""
@@ -350,10 +415,12 @@ def claim_key(claim: ClaimRecord | dict) -> ClaimKey:
     named = [e for e in claim.get("entities", ()) if e.get("label") not in _UNIT_LABELS]
     canonical = [e.get("canonical") or e["text"] for e in named]
     terms = content_terms(text, canonical, [e["text"] for e in named], numbers, words)
-    facts = event_terms(words, [(e.get("label"), _WORD.findall(fold(e["text"])),
-                                 _entity_term(c)) for e, c in zip(named, canonical, strict=True)
-                                if c])
+    names = [(e.get("label"), _WORD.findall(fold(e["text"])), _entity_term(c))
+             for e, c in zip(named, canonical, strict=True) if c]
+    facts = event_terms(words, names)
     facts += rank_terms(text, words)
+    if _marked(terms, "c:"):  # a word of a class, which a name may be the owner of
+        facts += owner_terms(text, names)
     if facts:
         terms = tuple(sorted(set(terms).union(facts)))
     return ClaimKey(claim_id=claim["claim_id"], doc_id=claim["doc_id"], text=text,
@@ -483,6 +550,7 @@ class _Guard:
     negated: bool
     listed: frozenset[str] | None = None  # the names of an enumeration ("A, B, C and D")
     actors: frozenset[str] = frozenset()  # who did an event (`b:` terms, `event_terms`)
+    owners: frozenset[str] = frozenset()  # whose thing or act (`w:` terms, `owner_terms`)
 
     def agrees(self, other: _Guard) -> bool:
         """Same polarity; for each kind of number both state, one side's values
@@ -491,18 +559,23 @@ class _Guard:
         if self.negated != other.negated:
             return False
         if not (_nested(self.numbers, other.numbers, _number_kind)
-                and _nested(self.actors, other.actors, _actor_kind)):
+                and _nested(self.actors, other.actors, _actor_kind)
+                and _nested(self.owners, other.owners, _owned)):
             return False
         return self.listed is None or other.listed is None or self.listed == other.listed
 
     def join(self, other: _Guard) -> _Guard:
         return _Guard(self.numbers | other.numbers, self.negated,
                       self.listed if self.listed is not None else other.listed,
-                      self.actors | other.actors)
+                      self.actors | other.actors, self.owners | other.owners)
 
 
 def _actor_kind(term: str) -> str:
     return term[2]  # "b:g:russia" -> "g"
+
+
+def _owned(term: str) -> str:
+    return term[:term.index("=")]  # "w:c:troops=us" -> "w:c:troops"
 
 
 def _nested(mine: frozenset[str], theirs: frozenset[str], kind_of: Callable[[str], str]
@@ -534,10 +607,12 @@ class _Forms:
         self.texts.append(norm)
         self.terms.append(key.terms)
         actors = _marked(key.terms, "b:")
+        owners = _marked(key.terms, "w:")
         self.guards.append(_Guard(frozenset(key.numbers) if key.numbers else _NO_NUMBERS,
                                   key.negated,
                                   frozenset(names) if len(names) >= LIST_MIN else None,
-                                  frozenset(actors) if actors else _NO_NUMBERS))
+                                  frozenset(actors) if actors else _NO_NUMBERS,
+                                  frozenset(owners) if owners else _NO_NUMBERS))
         self.first_doc.append(key.doc_id)
         self.old.append(True)
         return len(self.texts) - 1
@@ -582,9 +657,9 @@ class _FactScorer:
         return weight
 
     def _form(self, index: int) -> tuple[frozenset[str], float]:
-        if index not in self.sets:  # actors (`b:`) are a guard, not words of the claim
+        if index not in self.sets:  # actors (`b:`, `w:`) are a guard, not words of the claim
             self.sets[index] = frozenset(t for t in self.forms.terms[index]
-                                         if not t.startswith("b:"))
+                                         if not t.startswith(("b:", "w:")))
             self.weights[index] = self._weight(self.sets[index])
         return self.sets[index], self.weights[index]
 

@@ -58,7 +58,11 @@ CREATE TABLE IF NOT EXISTS conflicts (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY 
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 SQL_CHUNK = 500  # host parameters per IN (...) query
-FORMAT = "2"
+# the format of the index: bumped whenever what is stored of a claim (its terms) changes
+# meaning, since earlier claims would then not be found or compared as new ones are.
+# 3: event, rank, actor and owner terms (`v:`, `r:`, `b:`, `w:`); digits glued to a
+# name ("Echelon-2021") no longer a number
+FORMAT = "3"
 
 
 def _chunks(items: list, size: int = SQL_CHUNK) -> Iterator[list]:
@@ -70,22 +74,45 @@ class StateError(Exception):
     """The state file cannot be used (not a state, or of another format)."""
 
 
+def _format_error(path: Path, found: str) -> str:
+    """Why a state of another format is refused, and what to do about it."""
+    if not found.isdigit():
+        return f"{path}: unknown state format {found!r} (this version reads format {FORMAT})"
+    if int(found) > int(FORMAT):
+        return (f"{path}: state written by a newer version of claims (state format {found}, "
+                f"this version reads format {FORMAT}); run that version")
+    return (f"{path}: state written by an older version of claims (state format {found}, "
+            f"this version reads format {FORMAT}): its claims lack the terms new claims "
+            "are matched on, so they could not join them. Rebuild it: rerun the earlier "
+            "batches into a new state file (claims run BATCH ... -o DIR --state NEW.db, "
+            "in their order), then run the new batches with --state NEW.db")
+
+
 class ClusterState:
     """A SQLite file holding the cluster index of every run that used it."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
+        try:  # the format is read before anything is written: a refused file is left as is
             self.db = sqlite3.connect(path)
-            self.db.executescript(SCHEMA)
-            row = self.db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+            tables = {name for (name,) in self.db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            row = (self.db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+                   if "meta" in tables else None)
         except sqlite3.DatabaseError as error:
+            if hasattr(self, "db"):
+                self.db.close()
             raise StateError(f"{path}: not a cluster state file ({error})") from error
-        if row is None:
-            self.db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
-            self.db.commit()
-        elif row[0] != FORMAT:
-            raise StateError(f"{path}: state format {row[0]}, this version reads {FORMAT}")
+        if row is None and tables:
+            self.db.close()
+            raise StateError(f"{path}: not a cluster state file (an SQLite database with "
+                             "other tables)")
+        if row is not None and row[0] != FORMAT:
+            self.db.close()
+            raise StateError(_format_error(path, row[0]))
+        if row is None:  # a new state: its tables and format in one transaction
+            self.db.executescript(f"BEGIN; {SCHEMA} "
+                                  f"INSERT INTO meta VALUES ('format', '{FORMAT}'); COMMIT;")
 
     def close(self) -> None:
         self.db.close()

@@ -10,6 +10,7 @@ from pipeline.dedup import (
     candidate_pairs,
     claim_key,
     cluster_claims,
+    cluster_keys,
     guard_key,
     normalise,
 )
@@ -279,3 +280,45 @@ def test_the_corpus_event_rank_and_succession_clusters(corpus_run: Path) -> None
                   "The Kazakh CSTO operation in January", "sent to secure vital infrastructure",
                   "The Shanghai Cooperation Organization"):
         assert cluster("003", start) not in intervention | first, start
+
+
+# --- different actors, a name with digits, a date that names a thing: not one fact
+
+
+def _corpus_claim(claims: list[dict], doc: str, start: str) -> dict:
+    [found] = [c for c in claims
+               if c["doc_id"].startswith(doc) and c["content"]["text"].startswith(start)]
+    return found
+
+
+def test_the_same_place_and_year_by_other_actors_or_events_is_not_one_fact(
+        corpus_run: Path) -> None:
+    claims = read_jsonl(corpus_run / "claims.jsonl")
+    # Afghanistan and 2021 in common, but the CSTO's forces were alerted and US forces left
+    alerted = _corpus_claim(claims, "001", "In September 2021, the CSTO forces were alerted")
+    left = _corpus_claim(claims, "003", "As US forces left Afghanistan in 2021")
+    # the CSTO and "2021" in common, but "Echelon-2021" is the name of an exercise
+    echelon = _corpus_claim(claims, "004", "In addition, the training of the CSTO logistics")
+    assert alerted["cluster_id"] != left["cluster_id"]
+    assert alerted["cluster_id"] != echelon["cluster_id"]
+    # whose forces they are is a guard: the two stay apart in any company
+    pair = cluster_keys([claim_key(alerted), claim_key(left)])
+    assert pair.cluster_of[alerted["claim_id"]] != pair.cluster_of[left["claim_id"]]
+    assert "w:c:troops=us" in claim_key(left).terms
+    # the first batch of a run split over two days (000, 001 and 004, then 002 and 003)
+    batch = cluster_keys([claim_key(c) for c in claims if c["doc_id"][:3] in {"000", "001",
+                                                                              "004"}])
+    assert batch.cluster_of[alerted["claim_id"]] != batch.cluster_of[echelon["claim_id"]]
+    assert guard_key(echelon["content"]["text"])[0] == ()
+
+
+def test_whose_thing_or_act_a_name_is(nlp) -> None:
+    assert "w:c:troops=us" in _key_terms(nlp, "As US forces left Afghanistan in 2021")
+    assert "w:c:troops=russia" in _key_terms(nlp, "Russia's troops entered Kazakhstan in 2022")
+    # a reworded copy with other forces leaving is another fact; the same forces are not
+    claims = [_parsed(nlp, "a", "001", "As US forces left Afghanistan in 2021"),
+              _parsed(nlp, "b", "002", "As British forces left Afghanistan in 2021"),
+              _parsed(nlp, "c", "003", "As US troops left Afghanistan in 2021")]
+    cluster_claims(claims)
+    assert claims[0].cluster_id == claims[2].cluster_id != claims[1].cluster_id
+

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import CORPUS, read_jsonl
 from pipeline.cli import main
+from pipeline.state import SCHEMA
 
 DOC_001 = CORPUS / "001_a07726657dcd6f69.txt"
 DOC_003 = CORPUS / "003_f866f8617738da58.txt"
@@ -72,3 +73,30 @@ def test_a_file_that_is_not_a_state_is_refused(tmp_path: Path, capsys: pytest.Ca
     assert _run([DOC_001], tmp_path / "out", bogus) == 2
     assert "not a cluster state file" in capsys.readouterr().err
     assert bogus.read_text().startswith("these are my notes")
+
+
+def test_a_state_from_an_older_version_is_refused_before_any_work(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    # a state written before the event, rank and actor terms (format 2): its claims
+    # could not be found by the keys new claims carry, so it is not silently extended
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as db:
+        db.executescript(SCHEMA)
+        db.execute("INSERT INTO meta VALUES ('format', '2')")
+        db.execute("INSERT INTO claims VALUES ('c1', 'd1', 'text', 'source', 'author', "
+                   "'text', '[\"text\"]', 'cl_1')")
+    before = old.read_bytes()
+    assert _run([DOC_001], tmp_path / "out", old) == 2
+    error = capsys.readouterr().err
+    assert "written by an older version" in error and "format 2" in error
+    assert "rerun the earlier batches into a new state" in error
+    assert old.read_bytes() == before  # untouched
+    assert not (tmp_path / "out").exists()  # refused before any work
+    # a database that is not a state is refused too, and left as it was
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE notes (line TEXT)")
+    before = other.read_bytes()
+    assert _run([DOC_001], tmp_path / "out", other) == 2
+    assert "not a cluster state file" in capsys.readouterr().err
+    assert other.read_bytes() == before
