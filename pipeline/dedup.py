@@ -21,7 +21,8 @@ kept sub-quadratic, in three steps:
      `event_terms`). They are verified by an IDF-weighted overlap of their
      content terms. Words alone join topics, not facts, so a shared name and a
      shared figure, rank or event are required; digits glued to a name
-     ("Echelon-2021") are no figure.
+     ("Echelon-2021") are no figure, and a date that names a thing ("the Feb. 9
+     primary") does not date the fact (`naming_dates`).
 No step compares all pairs. Guards: numbers, dates (years, days, months) and
 negation must agree across a whole cluster (one side's numbers may be a subset
 of the other's: "sent troops" and "sent 2,500 troops" agree, "2,500" and
@@ -339,6 +340,35 @@ def rank_terms(text: str, words: list[str]) -> list[str]:
     return sorted({f"r:{_NUMBER_WORDS[m]}" for m in _RANK.findall(fold(text))})
 
 
+# "the Feb. 9 primary", "the 2016 election", "whose June 24 decision": a date that
+# modifies a noun names the thing (which primary), it does not date what the clause
+# states; "In 2012 Uzbekistan left" and "the primary on Feb. 9" are dates of the fact.
+# After a possessive ("his 2005 vote") the thing is someone's act, often what the
+# clause is about, and the date stays the fact's
+_MONTH_PATTERN = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|"
+                  r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_NAMING_DATE = re.compile(
+    r"\b(?:the|a|an|this|that|these|those|whose)\s+"
+    r"((?:" + _MONTH_PATTERN + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+(?:19|20)\d\d)?"
+    r"|(?:19|20)\d\d))\s+([^\W\d_]+)", re.IGNORECASE)
+
+
+def naming_dates(text: str) -> set[str]:
+    """The numbers (as in `guard_key`) of the dates that only name a thing ("the Feb. 9
+    primary election"): they still keep "the 2016 election" from "the 2020 election"
+    (a guard), but they do not pin a fact down as the date of what is stated does
+    (a same-fact key), or every claim about the New Hampshire primary is one fact."""
+    spans = [m for m in _NAMING_DATE.finditer(text)
+             if (w := m.group(2).lower()) not in _STOPWORDS and w not in _NUMBER_WORDS]
+    if not spans:
+        return set()
+    naming = {n for m in spans for n in guard_key(m.group(1))[0]}
+    rest = text
+    for m in reversed(spans):
+        rest = rest[:m.start(1)] + " " + rest[m.end(1):]
+    return naming - set(guard_key(rest)[0])
+
+
 _ACTOR_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
 _AUXILIARIES = frozenset({"has", "have", "had", "is", "was", "were", "are"})
 _APOSTROPHES = frozenset({"'", "\u2019"})
@@ -421,7 +451,11 @@ def claim_key(claim: ClaimRecord | dict) -> ClaimKey:
     facts += rank_terms(text, words)
     if _marked(terms, "c:"):  # a word of a class, which a name may be the owner of
         facts += owner_terms(text, names)
-    if facts:
+    naming = naming_dates(text) if numbers else ()
+    if naming:
+        terms = tuple(f"t:{t[2:]}" if t.startswith("n:") and t[2:] in naming else t
+                      for t in terms)
+    if facts or naming:
         terms = tuple(sorted(set(terms).union(facts)))
     return ClaimKey(claim_id=claim["claim_id"], doc_id=claim["doc_id"], text=text,
                     source=claim["source"]["canonical"],
@@ -502,6 +536,11 @@ def fact_keys(terms: tuple[str, ...]) -> list[str]:
     an enumeration."""
     names = _marked(terms, "e:")
     figures = [t for t in _marked(terms, "n:") if _specific(t)]
+    # a date that names a thing (`naming_dates`) is no fact's date, but it counts in how
+    # common the key is (FACT_BUCKET: "Obama|2008" is a topic however it is written);
+    # such a form is a candidate that verification turns down unless something else
+    # pins the fact
+    figures.extend(f"n:{t[2:]}" for t in _marked(terms, "t:") if _specific(f"n:{t[2:]}"))
     figures.extend(_marked(terms, "r:"))
     keys = [f"{name}|{figure}" for name in names for figure in figures]
     keys.extend(_marked(terms, "v:"))

@@ -60,8 +60,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 SQL_CHUNK = 500  # host parameters per IN (...) query
 # the format of the index: bumped whenever what is stored of a claim (its terms) changes
 # meaning, since earlier claims would then not be found or compared as new ones are.
-# 3: event, rank, actor and owner terms (`v:`, `r:`, `b:`, `w:`); digits glued to a
-# name ("Echelon-2021") no longer a number
+# 3: event, rank, actor and owner terms (`v:`, `r:`, `b:`, `w:`), naming dates (`t:`),
+# digits glued to a name ("Echelon-2021") no longer a number
 FORMAT = "3"
 
 

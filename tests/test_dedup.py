@@ -322,3 +322,18 @@ def test_whose_thing_or_act_a_name_is(nlp) -> None:
     cluster_claims(claims)
     assert claims[0].cluster_id == claims[2].cluster_id != claims[1].cluster_id
 
+
+def test_a_date_that_names_a_thing_does_not_pin_a_fact(nlp) -> None:
+    # both name the Iowa caucuses and their date; one says what the top issue is there,
+    # the other whom two candidates attacked
+    issue = "In Iowa, whose Feb. 1 caucuses open the race, the economy is the top issue"
+    attack = ("Cruz and Rubio, campaigning in Iowa before the caucuses on Feb. 1, attacked "
+              "Trump over the economy")
+    terms = _key_terms(nlp, issue)
+    assert "t:m2" in terms and "n:m2" not in terms
+    assert "n:m2" in _key_terms(nlp, attack)
+    # the guard still tells one election from another
+    assert guard_key("the 2016 election") != guard_key("the 2020 election")
+    claims = [_parsed(nlp, "a", "001", issue), _parsed(nlp, "b", "002", attack)]
+    cluster_claims(claims)
+    assert claims[0].cluster_id != claims[1].cluster_id
