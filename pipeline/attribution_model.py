@@ -10,9 +10,10 @@ Why a subclass of spaCy's `EntityRecognizer`: a `ner` model can only write
 `doc.ents`, and it also reads the doc: entities already in `doc.ents` (the sm
 model's PERSON, ORG, ...) are constraints it may not cross, and it never lets an
 entity run across a sentence start, while a quotation often does. So the
-component predicts on a *shadow* copy of each doc (same tokens and token
-features NORM/TAG/POS/DEP/LEMMA, the shared tok2vec tensor, but no entities and
-no sentence boundaries, which is also how it saw the docs in training), then
+component predicts on a *shadow* copy of each doc (same tokens, token features
+NORM/TAG/POS/DEP, three clause features read off the parse (`clause_features`),
+the shared tok2vec tensor, but no entities and no sentence boundaries, which is
+also how it saw the docs in training), then
 copies the shadow's entities into `doc.spans[SPANS_KEY]`. Training and weights
 are exactly those of the plain `ner` factory; only prediction output differs, so
 the shipped model's config names the factory `attribution_tagger` (registered
@@ -24,10 +25,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy
 import spacy
-from spacy.attrs import DEP, LEMMA, NORM, POS, TAG
+from spacy.attrs import DEP, ENT_ID, ENT_KB_ID, LEMMA, NORM, POS, TAG
 from spacy.language import Language
 from spacy.pipeline import EntityRecognizer
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 SPANS_KEY = "attr_tagged"
@@ -35,18 +38,80 @@ COMPONENT_NAME = "attribution_ner"
 FACTORY_NAME = "attribution_tagger"
 LABELS = ("SOURCE", "CUE", "CONTENT")
 MODEL_DIR = Path(__file__).resolve().parent / "resources" / "attribution_model"
-COPIED_ATTRS = [NORM, TAG, POS, DEP, LEMMA]
+COPIED_ATTRS = [NORM, TAG, POS, DEP]
+# Clause features, stored in token attributes the shadow copy does not otherwise use
+# (the model's config lists those it reads): LEMMA holds the nearest verb above the
+# token with the relation the token's branch hangs from it by ("say:ccomp"), ENT_KB_ID
+# the same for the nearest cue verb of the lexicon above it, ENT_ID whether the token
+# is inside quotation marks. A convolution sees four tokens each side; these tell every
+# token of a long clause which verb it belongs to and whether that verb reports speech.
+CLAUSE_ATTRS = [LEMMA, ENT_KB_ID, ENT_ID]
+NO_FEATURE = get_string_id("-")
+QUOTED = get_string_id("quoted")
+
+
+def _cue_lemmas() -> frozenset[str]:
+    from pipeline.claims.attribution import load_lexicon
+
+    return frozenset(load_lexicon().verbs)
+
+
+def clause_features(doc: Doc) -> numpy.ndarray:
+    """(len(doc), 3) hashes: governing verb, governing cue verb, quoted (see CLAUSE_ATTRS)."""
+    from pipeline.claims.quotes import QuoteIndex
+
+    n = len(doc)
+    features = numpy.full((n, 3), NO_FEATURE, dtype="uint64")
+    if n and doc.has_annotation("DEP"):
+        cues = _cue_lemmas()
+        heads = [t.head.i for t in doc]
+        is_verb = [t.pos_ in {"VERB", "AUX"} for t in doc]
+        lemmas = [t.lemma_.lower() for t in doc]
+        deps = [t.dep_ for t in doc]
+        verb: list[int | None] = [None] * n
+        cue: list[int | None] = [None] * n
+        done = [False] * n
+        for start in range(n):
+            path = []
+            i = start
+            while not done[i]:  # climb to a token whose features are known, or the root
+                path.append(i)
+                if heads[i] == i:
+                    break
+                i = heads[i]
+            for i in reversed(path):
+                head = heads[i]
+                if head == i:
+                    verb[i] = cue[i] = None
+                else:
+                    hashed = get_string_id(f"{lemmas[head]}:{deps[i]}")
+                    verb[i] = hashed if is_verb[head] else verb[head]
+                    cue[i] = hashed if is_verb[head] and lemmas[head] in cues else cue[head]
+                done[i] = True
+        for i in range(n):
+            if verb[i] is not None:
+                features[i, 0] = verb[i]
+            if cue[i] is not None:
+                features[i, 1] = cue[i]
+    quotes = QuoteIndex(doc.text)
+    if quotes.spans:
+        for token in doc:
+            if quotes.is_quoted(token.idx):
+                features[token.i, 2] = QUOTED
+    return features
 
 
 def shadow_doc(doc: Doc) -> Doc:
     """A copy of `doc` with its tokens and token features but no entities or sentences.
 
     DEP labels are copied without heads, so the copy has no parse and no
-    sentence starts; the tok2vec tensor is shared (read only).
+    sentence starts; the clause features (CLAUSE_ATTRS) carry what the model needs
+    of the parse. The tok2vec tensor is shared (read only).
     """
     copy = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
     if len(doc):
-        copy.from_array(COPIED_ATTRS, doc.to_array(COPIED_ATTRS))
+        copy.from_array(COPIED_ATTRS + CLAUSE_ATTRS,
+                        numpy.hstack([doc.to_array(COPIED_ATTRS), clause_features(doc)]))
     copy.tensor = doc.tensor
     return copy
 

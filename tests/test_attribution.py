@@ -114,6 +114,17 @@ def test_vox_pop_dash_and_transcript_lines(nlp) -> None:
     assert {c["source"] for c in claims} == {"Aleksey Leonkov", "MARKOV"}
 
 
+def test_transcript_lines_that_open_a_quotation_they_never_close(nlp) -> None:
+    # transcripts open each paragraph with a quotation mark and never close it; a quote
+    # paired across paragraphs must not swallow the speakers' lines
+    text = ('"MARKOV: Russia can theoretically force them to join this process.\n\n'
+            '"LEONKOV: The CSTO can become an alternative to NATO. This is the opinion of the '
+            'expert.\n\n"MARKOV: The CSTO should “be no worse than NATO” in the future.\n')
+    claims = [c for c in _claims(nlp, text) if c["cue"] == ":"]
+    assert [c["source"] for c in claims] == ["MARKOV", "LEONKOV", "MARKOV"]
+    assert claims[1]["content"].startswith("The CSTO can become an alternative to NATO")
+
+
 def test_reported_object_keeps_its_determiner_and_numbers(nlp) -> None:
     text = _sentence("002_b355f01e7a83066b", "Russian statesman", "the territory of Ukraine.")
     claim = _one(_claims(nlp, text), "ruled out")

@@ -129,9 +129,8 @@ def parse_nlp() -> Language:
     return load_nlp(attribution=False)
 
 
-def _tagged_claims(parse_nlp: Language, text: str,
-                   spans: list[tuple[str, str]]) -> list[tuple[str | None, str, str]]:
-    """(source, cue, content) of the claims made from the given (label, words) spans."""
+def _tagged_attributions(parse_nlp: Language, text: str, spans: list[tuple[str, str]]) -> list:
+    """The attributions made from the given (label, words) spans and the rules."""
     from pipeline.claims.attribution import AttributionExtractor
 
     doc = parse_nlp(text)
@@ -141,9 +140,16 @@ def _tagged_claims(parse_nlp: Language, text: str,
         tagged.append(doc.char_span(start, start + len(words), label=label))
     doc.spans[SPANS_KEY] = tagged
     AttributionExtractor()(doc)
+    return doc._.attributions
+
+
+def _tagged_claims(parse_nlp: Language, text: str,
+                   spans: list[tuple[str, str]]) -> list[tuple[str | None, str, str]]:
+    """(source, cue, content) of the claims made from the given (label, words) spans."""
     return [(text[a.source[0]:a.source[1]] if a.source else None,
              text[a.cue[0]:a.cue[1]] if a.cue else "",
-             " ".join(text[s:e] for s, e in a.parts)) for a in doc._.attributions]
+             " ".join(text[s:e] for s, e in a.parts))
+            for a in _tagged_attributions(parse_nlp, text, spans)]
 
 
 def test_a_cue_without_a_tagged_source_takes_its_subject_from_the_parse(
@@ -223,3 +229,59 @@ def test_tagged_content_stops_before_a_second_cue(parse_nlp: Language) -> None:
     by_cue = {cue: content for _, cue, content in claims}
     assert by_cue["said"] == "it was not authorized to do so"
     assert "lack of mandate to intervene" in by_cue["cited"]
+
+
+def test_a_tagged_refusal_is_no_claim(parse_nlp: Language) -> None:
+    # PolNeAR annotates wishes and refusals; the guidelines do not count them as claims
+    text = _line("003_f866f8617738da58", "The Kyrgyz government had asked for help from the "
+                 "CSTO in 2010, but the organization refused to help restore order following "
+                 "clashes between Kyrgyz and Uzbeks in the south of the country.")
+    claims = _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "the organization"), ("CUE", "refused"),
+        ("CONTENT", "to help restore order following clashes between Kyrgyz and Uzbeks")])
+    assert not [c for c in claims if c[1] == "refused"]
+
+
+def test_a_tagged_content_without_a_cue_takes_the_verb_it_depends_on(
+        parse_nlp: Language) -> None:
+    from pipeline.claims.tagged import link
+
+    text = _line("003_f866f8617738da58", "In 2021, Tajikistan said the CSTO was not doing "
+                 "enough to help it deal with instability in neighboring Afghanistan.")
+    doc = parse_nlp(text)
+    content = "the CSTO was not doing enough"
+    start = text.index(content)
+    doc.spans[SPANS_KEY] = [doc.char_span(start, start + len(content), label="CONTENT"),
+                            doc.char_span(9, 19, label="SOURCE")]
+    [claim] = link(doc)
+    assert (claim.cue.text, claim.source.text, claim.parsed_cue, claim.tagged_source) == (
+        "said", "Tajikistan", True, True)
+    assert _tagged_claims(parse_nlp, text, [("SOURCE", "Tajikistan"), ("CONTENT", content)])[0][
+        :2] == ("Tajikistan", "said")
+
+
+def test_clause_features_tell_each_token_its_verb_and_cue(parse_nlp: Language) -> None:
+    from spacy.strings import get_string_id
+
+    from pipeline.attribution_model import QUOTED, clause_features
+
+    doc = parse_nlp(_line("002_b355f01e7a83066b", SECOND))
+    features = clause_features(doc)
+    said = next(t for t in doc if t.text == "said")
+    by_text = {t.text: features[t.i] for t in doc}
+    clause = next(c for c in said.children if c.dep_ == "ccomp")
+    assert by_text["he"][1] == get_string_id("say:nsubj")
+    assert by_text[clause.text][0] == by_text[clause.text][1] == get_string_id("say:ccomp")
+    assert by_text["never"][0] == get_string_id(f"{clause.lemma_}:neg")  # its own verb
+    assert by_text["NATO"][0] != get_string_id("say:ccomp")
+    quoted = clause_features(parse_nlp(_line("000_d6c6155466720481", ISW)))
+    assert quoted[1, 2] == QUOTED and quoted[-2, 2] != QUOTED  # "The" ... "note"
+
+
+def test_a_content_does_not_end_on_a_dangling_conjunction(parse_nlp: Language) -> None:
+    text = _line("003_f866f8617738da58", "The CSTO said it was not authorized to do so and cited "
+                 "the organization’s “lack of mandate to intervene in the internal affairs of its "
+                 "members”.")
+    claims = _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "The CSTO"), ("CUE", "said"), ("CONTENT", "it was not authorized to do so and")])
+    assert ("The CSTO", "said", "it was not authorized to do so") in claims

@@ -142,6 +142,10 @@ def doc_text(doc: Doc) -> str:
 
 
 
+DANGLING_END = re.compile(r"[\s,;]+(?:and|but|or|nor|while|whereas|although|though|"
+                          r"because|as|when|if)$")
+
+
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Shrink a character span past surrounding punctuation, quote marks and a leading 'that'."""
     text = doc_text(doc)
@@ -149,6 +153,11 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and (text[end - 1] in TRIM + "." or text[end - 1] in QUOTE_MARKS):
         end -= 1
+    dangling = DANGLING_END.search(text, start, end)
+    if dangling is not None and dangling.start() > start:
+        end = dangling.start()  # "... would be more intense and": the next clause is not said
+        while end > start and (text[end - 1] in TRIM + "." or text[end - 1] in QUOTE_MARKS):
+            end -= 1
     lowered = text[start:start + 5].lower()
     if lowered == "that " and end - start > 5:
         start += 5
@@ -888,6 +897,9 @@ class AttributionExtractor:
         """Drop attributions said inside another one's content ("X said that, even if they
         thought it was fine, ..."): each word has one role, as in PolNeAR (Newell et al.
         2018), and the outer speaker is the one who makes the claim in this article.
+        A transcript line ("PENCE: ...") is never inside another claim: a quotation that
+        seems to contain one pairs marks of different paragraphs (transcripts open each
+        paragraph with a quotation mark they never close), so that claim goes instead.
 
         A relative clause that closes the outer content is a claim of its own ("Borisov
         said Russia was open to it, to which Armenia said it would veto it"): the outer
@@ -895,6 +907,9 @@ class AttributionExtractor:
         def inside(span: tuple[int, int] | None, other: Attribution) -> bool:
             return span is not None and any(a <= span[0] and span[1] <= b for a, b in other.parts)
 
+        lines = [a for a in found if a.pattern == "line"]
+        found = [a for a in found if a.pattern == "line" or not any(
+            inside(line.cue, a) and inside(line.source, a) for line in lines)]
         kept = []
         for attribution in found:
             outer = next((other for other in found if other is not attribution

@@ -11,9 +11,12 @@ content boundaries no lexicon lists ("called for", "is seizing on", colons,
 headlines). Tagged spans are linked into triples the way annotators read them
 (Pareti 2016): each CONTENT span joins the nearest CUE in its paragraph with
 no other cue in between (a quotation split by "he said" gives one claim with
-two parts), and each CUE takes the nearest SOURCE in its sentence. A tagged
-claim that a rule also found keeps the rule's source and resolution and takes
-the tagger's content boundaries; the others are added with their own source.
+two parts), and each CUE takes the nearest SOURCE in its sentence; a CONTENT with
+no cue to join takes the verb it hangs on in the parse, and then needs a tagged
+SOURCE. Wishes, plans and refusals stay out, as in the rules: PolNeAR counts
+them, but they assert nothing, so ANNOTATION_GUIDELINES.md has no claim there. A
+tagged claim that a rule also found keeps the rule's source and resolution and
+takes the tagger's content boundaries; the others are added with their own source.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ class TaggedClaim:
     cue: Span
     contents: list[Span] = field(default_factory=list)
     source: Span | None = None
+    tagged_source: bool = False  # the source is the tagger's own SOURCE span, not the parse's
+    parsed_cue: bool = False  # the cue is the verb the content hangs on, not a tagged CUE
 
 
 def _gap(a: Span, b: Span) -> int:
@@ -62,8 +67,6 @@ def link(doc: Doc) -> list[TaggedClaim]:
     spans = sorted(doc.spans[TAGGED_KEY], key=lambda s: s.start) if TAGGED_KEY in doc.spans \
         else []
     cues = [s for s in spans if s.label_ == "CUE"]
-    if not cues:
-        return []
     claims = {cue.start: TaggedClaim(cue) for cue in cues}
     quotes = QuoteIndex(doc_text(doc))
     for content in (s for s in spans if s.label_ == "CONTENT"):
@@ -81,6 +84,12 @@ def link(doc: Doc) -> list[TaggedClaim]:
                 best = (gap, cue)
         if best is not None:
             claims[best[1].start].contents.append(content)
+        elif (governor := _governing_verb(content)) is not None and not any(
+                c.start <= governor.i < c.end for c in cues):
+            cue = doc[governor.i:governor.i + 1]  # "X overruled [a decision that ...]": the
+            claim = claims.setdefault(cue.start, TaggedClaim(cue, parsed_cue=True))  # parse
+            claim.contents.append(content)
+    cues = sorted((c.cue for c in claims.values()), key=lambda c: c.start)
     for source in (s for s in spans if s.label_ == "SOURCE"):
         best = None
         for cue in cues:
@@ -91,7 +100,27 @@ def link(doc: Doc) -> list[TaggedClaim]:
                 best = (gap, cue)
         if best is not None and claims[best[1].start].source is None:
             claims[best[1].start].source = source
+            claims[best[1].start].tagged_source = True
     return [c for c in claims.values() if c.contents]
+
+
+def _governing_verb(content: Span):
+    """The verb a tagged content hangs on when the tagger marked no cue near it ("Mr. Ban
+    focused on [climate change ...]", "the panel overruled [a decision that ...]"): the
+    first verb above the content's root, outside it, through at most a preposition or
+    subordinator; None for a main clause. Such a claim also needs a tagged SOURCE."""
+    token = content.root
+    for _ in range(3):
+        if token.dep_ == "ROOT" or token.head is token:
+            return None
+        token = token.head
+        if content.start <= token.i < content.end:
+            return None
+        if token.pos_ == "VERB":
+            return token
+        if token.pos_ not in {"ADP", "SCONJ"}:
+            return None
+    return None
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -257,9 +286,9 @@ def combine(doc: Doc, rules: list[Attribution], finish, lexicon=None,
                     and (source.root.ent_type_ == "PERSON"
                          or source.root.lower_ in PERSON_PRONOUNS))):
                 claim.source = source
-        if claim.source is None or (lexicon is not None and not _plausible(claim, lexicon,
-                                                                            quotes)):
-            continue
+        if claim.source is None or (claim.parsed_cue and not claim.tagged_source) or (
+                lexicon is not None and not _plausible(claim, lexicon, quotes)):
+            continue  # a cue and a source both from the parse are too little evidence
         source = (claim.source.start_char, claim.source.end_char)
         built = finish(parts, source, claim.source.root.i, cue, claim.cue.root.lemma_.lower(),
                        TAGGER_WEIGHT, "tagger")
