@@ -285,3 +285,10 @@ def test_a_content_does_not_end_on_a_dangling_conjunction(parse_nlp: Language) -
     claims = _tagged_claims(parse_nlp, text, [
         ("SOURCE", "The CSTO"), ("CUE", "said"), ("CONTENT", "it was not authorized to do so and")])
     assert ("The CSTO", "said", "it was not authorized to do so") in claims
+
+
+def test_as_they_say_is_an_idiom_not_a_claim(parse_nlp: Language) -> None:
+    text = _line("002_b355f01e7a83066b", "[Belarus President Alexander] Lukashenko pursues a "
+                 "rather flexible policy, as they say, bypassing sharp corners.")
+    assert not _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "they"), ("CUE", "say"), ("CONTENT", "corners")])

@@ -35,6 +35,7 @@ from pipeline.claims.quotes import QuoteIndex
 TAGGED_KEY = "attr_tagged"
 MAX_LINK_GAP = 40  # tokens between a content span and its cue
 TAGGER_WEIGHT = 0.6
+GENERIC_SUBJECTS = {"they", "one", "you", "people"}
 RAISING_VERBS = {"seem", "appear", "look", "sound", "remain", "become"}
 PERSON_PRONOUNS = {"he", "she", "i", "we"}
 
@@ -164,6 +165,9 @@ def _plausible(claim: TaggedClaim, lexicon, quotes) -> bool:
         return False  # "Russia has demonstrated ...": the article's reading, not a claim
     if quotes.is_quoted(claim.cue.start_char):
         return False
+    if any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children) and any(
+            c.dep_ == "nsubj" and c.lower_ in GENERIC_SUBJECTS for c in cue.children):
+        return False  # "as they say, bypassing sharp corners": an idiom, nobody's claim
     if cue.dep_ in {"nsubj", "nsubjpass"} and any(
             part.start <= cue.head.i < part.end for part in claim.contents):
         return False  # "US calls for calm have been echoed": the cue noun is the subject
