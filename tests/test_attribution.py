@@ -125,6 +125,16 @@ def test_transcript_lines_that_open_a_quotation_they_never_close(nlp) -> None:
     assert claims[1]["content"].startswith("The CSTO can become an alternative to NATO")
 
 
+def test_a_quote_in_the_next_paragraph_with_its_own_cue_is_not_the_first_speakers(nlp) -> None:
+    text = ("“The CSTO can become an alternative to NATO,” Leonkov said to the deputies, who "
+            "had gathered in Moscow.\n\n“Russia can theoretically force them to join this "
+            "process,” Markov said.")
+    claims = _claims(nlp, text)
+    by_source = {c["source"]: c["content"] for c in claims}
+    assert by_source["Leonkov"] == "The CSTO can become an alternative to NATO"
+    assert by_source["Markov"] == "Russia can theoretically force them to join this process"
+
+
 def test_reported_object_keeps_its_determiner_and_numbers(nlp) -> None:
     text = _sentence("002_b355f01e7a83066b", "Russian statesman", "the territory of Ukraine.")
     claim = _one(_claims(nlp, text), "ruled out")

@@ -292,3 +292,20 @@ def test_as_they_say_is_an_idiom_not_a_claim(parse_nlp: Language) -> None:
                  "rather flexible policy, as they say, bypassing sharp corners.")
     assert not _tagged_claims(parse_nlp, text, [
         ("SOURCE", "they"), ("CUE", "say"), ("CONTENT", "corners")])
+
+
+def test_a_meeting_to_come_is_no_claim(parse_nlp: Language) -> None:
+    text = _line("002_b355f01e7a83066b", "And its approach irritates Moscow because it is on it "
+                 "that NATO countries will discuss subsequent actions and steps aimed at "
+                 "supporting Ukraine.")
+    assert not _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "NATO countries"), ("CUE", "will discuss"),
+        ("CONTENT", "subsequent actions and steps aimed at supporting Ukraine")])
+
+
+def test_telling_someone_what_the_job_was_is_no_tagged_claim(parse_nlp: Language) -> None:
+    text = _line("004_1bb8f61e5306e125", "A month ago, the chief of the Russian General Staff, "
+                 "Valery Gerasimov, told the foreign military attaché what the job was.")
+    assert not _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "the chief of the Russian General Staff, Valery Gerasimov,"), ("CUE", "told"),
+        ("CONTENT", "what the job was")])

@@ -51,3 +51,15 @@ def test_typewriter_double_apostrophes_open_and_close() -> None:
             "''A second paragraph,'' and the ministers' view.")
     assert _quoted(text) == ["''We don't accept it,''", "''The bloc isn't ready.''",
                              "''A second paragraph,''"]
+
+
+def test_a_stray_straight_mark_does_not_run_into_a_curly_quotation() -> None:
+    # a scraping artifact: a paragraph opened with '"' that never closes, then a “...”
+    # paragraph; a quotation runs on into the next paragraph only in the same marks
+    text = ('"The CSTO can become an alternative to NATO.\n\n'
+            '“Russia can theoretically force them to join this process,” Markov said.')
+    spans = find_quotes(text)
+    assert [text[s.start:s.end] for s in spans if s.closed] == [
+        "“Russia can theoretically force them to join this process,”"]
+    assert not any(s.start < text.index("\n") < s.end and s.end > text.index("“")
+                   for s in spans)

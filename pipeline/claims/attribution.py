@@ -346,6 +346,7 @@ class AttributionExtractor:
                                      quotes), self.lexicon, quotes)
         found = self._dedupe(found)
         found = self._outermost(doc, found)
+        found = self._claimed_parts(found)
         found.sort(key=lambda a: (a.content[0], a.content[1]))
 
         doc._.entity_canonicals = resolve_speakers(doc, found)
@@ -526,6 +527,8 @@ class AttributionExtractor:
         """Quotations that continue right after `offset` in the same paragraph."""
         parts: Parts = []
         text = doc_text(doc)
+        while offset > 0 and text[offset - 1].isspace():
+            offset -= 1  # a sentence's end may include the paragraph break after it
         while True:
             position = offset
             while position < len(text) and text[position] in " \t\xa0":
@@ -931,6 +934,21 @@ class AttributionExtractor:
             outer.parts[:] = [_trim(doc, a, b) for a, b in trimmed]
             kept.append(attribution)
         return kept
+
+    @staticmethod
+    def _claimed_parts(found: list[Attribution]) -> list[Attribution]:
+        """A quotation carried on into the next paragraph is not the earlier speaker's when
+        it has a cue of its own there (“...,” Clinton said. / “So you've got ...,” he
+        said.): the part goes from the claim that only continued into it."""
+        opening = {a.parts[0]: a for a in found if a.cue is not None}
+        for attribution in found:
+            if len(attribution.parts) < 2:
+                continue
+            kept = [part for part in attribution.parts[1:]
+                    if opening.get(part, attribution) is attribution]
+            if len(kept) < len(attribution.parts) - 1:
+                attribution.parts[:] = [attribution.parts[0], *kept]
+        return found
 
     @staticmethod
     def _dedupe(found: list[Attribution]) -> list[Attribution]:

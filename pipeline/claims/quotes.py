@@ -89,6 +89,14 @@ def _closes(text: str, i: int, opener: str) -> int:
     return 1
 
 
+def _same_style(opener: str, reopened: str) -> bool:
+    """Whether a paragraph that opens with `reopened` continues a quotation opened with
+    `opener`: the same marks (a stray straight '"' before a “...” paragraph is no
+    quotation running on)."""
+    curly = {"“", "„"}
+    return opener == reopened or (opener in curly and reopened in curly)
+
+
 _MARK_OR_BREAK = re.compile(r"[“”„«»‘’\"'`\n]")
 
 
@@ -118,8 +126,9 @@ def find_quotes(text: str) -> list[QuoteSpan]:
             j = i
             while j < n and text[j].isspace():
                 j += 1
-            if j < n and _opens(text, j) is not None and text[j] in "“„«\"'`":
-                skip_to = j + len(_opens(text, j) or "'")  # continued quotation
+            reopened = _opens(text, j) if j < n else None
+            if reopened is not None and text[j] in "“„«\"'`" and _same_style(opener, reopened):
+                skip_to = j + len(reopened)  # continued quotation, in the same marks
                 continue
             spans.append(QuoteSpan(start, i, False))
             opener = None

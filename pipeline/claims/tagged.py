@@ -140,7 +140,7 @@ def _parts_f1(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> float:
 
 NOT_ASSERTIVE = {"thank", "congratulate", "welcome", "greet", "apologize", "apologise",
                  "invite", "visit", "meet", "attend", "sign", "request", "appeal", "ask",
-                 "offer", "like", "love", "exercise", "prove", "effort"}
+                 "offer", "like", "love", "exercise", "prove", "effort", "discuss"}
 
 
 def _plausible(claim: TaggedClaim, lexicon, quotes) -> bool:
@@ -149,13 +149,21 @@ def _plausible(claim: TaggedClaim, lexicon, quotes) -> bool:
     refusals or thanks, as in ANNOTATION_GUIDELINES.md). A question is reported speech
     ("Todd asked whether ...", "“What do I have?” he asked"); a request ("asked for help")
     is not."""
-    from pipeline.claims.attribution import _agentive, document_noun
+    from pipeline.claims.attribution import (
+        HEARER_VERBS,
+        QUESTION_VERBS,
+        _agentive,
+        document_noun,
+    )
 
     cue = claim.cue.root
     lemma = cue.lemma_.lower()
     verb_class = lexicon.verbs.get(lemma, ("", 0))[0]
     if lemma == "ask" and not _is_question(claim, quotes):
         return False
+    if lemma in HEARER_VERBS and lemma not in QUESTION_VERBS and _is_question(claim, quotes) \
+            and "?" not in claim.contents[0].text:
+        return False  # "told the attachés what the job was": a topic, no claim (as the rules)
     if verb_class == "intention" or (lemma in NOT_ASSERTIVE and lemma != "ask") or (
             lemma in ATTITUDE_VERBS):
         return False
