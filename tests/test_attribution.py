@@ -135,6 +135,25 @@ def test_a_quote_in_the_next_paragraph_with_its_own_cue_is_not_the_first_speaker
     assert by_source["Markov"] == "Russia can theoretically force them to join this process"
 
 
+def test_a_participle_of_saying_after_the_content_is_the_next_claim(nlp) -> None:
+    text = (_sentence("003_f866f8617738da58", "In 2021, Tajikistan said", "neighboring Afghanistan")
+            + ", citing the organization’s “lack of mandate”.")
+    claims = _claims(nlp, text)
+    assert _one(claims, "said")["content"] == (
+        "the CSTO was not doing enough to help it deal with instability in neighboring Afghanistan")
+    assert _one(claims, "citing")["content"] == "lack of mandate"
+
+
+@pytest.mark.parametrize("text, content", [
+    ("Sergey Markov accused the CSTO of doing too little in Kazakhstan.",
+     "the CSTO of doing too little in Kazakhstan"),
+    ("Sergey Markov blamed the CSTO for the crisis in Kazakhstan.",
+     "the CSTO for the crisis in Kazakhstan")])
+def test_an_accusation_keeps_what_it_is_for(nlp, text: str, content: str) -> None:
+    [claim] = _claims(nlp, text)
+    assert claim["source"] == "Sergey Markov" and claim["content"] == content
+
+
 def test_reported_object_keeps_its_determiner_and_numbers(nlp) -> None:
     text = _sentence("002_b355f01e7a83066b", "Russian statesman", "the territory of Ukraine.")
     claim = _one(_claims(nlp, text), "ruled out")

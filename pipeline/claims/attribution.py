@@ -147,7 +147,8 @@ DANGLING_END = re.compile(r"[\s,;]+(?:and|but|or|nor|while|whereas|although|thou
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Shrink a character span past surrounding punctuation, quote marks and a leading 'that'."""
+    """Shrink a character span past surrounding punctuation, quote marks and a leading
+    complementizer 'that'."""
     text = doc_text(doc)
     while start < end and (text[start] in TRIM or text[start] in QUOTE_MARKS):
         start += 1
@@ -160,7 +161,9 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
             end -= 1
     lowered = text[start:start + 5].lower()
     if lowered == "that " and end - start > 5:
-        start += 5
+        word = doc.char_span(start, start + 4)
+        if word is None or word[0].dep_ != "det":  # "said that claim smacked of ..." keeps it
+            start += 5
     return start, end
 
 
@@ -289,6 +292,9 @@ Parts = list[tuple[int, int]]
 WH_WORDS = {"what", "how", "why", "whether", "if", "where", "when", "who", "which"}
 HEARER_VERBS = {"tell", "ask", "inform", "notify", "advise", "remind", "assure", "reassure",
                 "urge", "thank", "persuade", "convince", "quote", "answer"}
+JUDGING_VERBS = {"accuse", "blame", "criticize", "criticise", "praise", "credit", "fault",
+                 "slam", "attack", "condemn", "commend", "chide", "scold", "rebuke", "charge",
+                 "applaud", "hail", "laud", "lambaste", "denounce"}
 QUESTION_VERBS = {"ask", "wonder", "question"}  # "asked whether ...": the question is the content
 NOMINAL_PREPS = {"of", "for", "about", "against", "on", "with", "over"}
 OBJECT_PREPS = {"on", "about", "for", "of", "against", "over"}
@@ -510,6 +516,21 @@ class AttributionExtractor:
         return self._finish(doc, parts, (source_start, source_end), source_head, cue, lemma,
                             weight, pattern, quotes)
 
+    def _participle_cue_start(self, clause: Token, end: int, quotes: QuoteIndex) -> int:
+        """Where a comma and a participle of saying begin inside the reported clause
+        ("said A, citing B", "said A, arguing that B"): the speaker's next claim, which
+        the parser hung on the clause; `end` when there is none."""
+        for token in clause.subtree:
+            if (token.tag_ == "VBG" and token.dep_ in {"advcl", "conj", "xcomp"}
+                    and token.i > clause.i and token.idx < end and token.i > 0
+                    and token.doc[token.i - 1].text == ","
+                    and self.lexicon.verbs.get(token.lemma_.lower(), ("", 0))[0]
+                    in {"speech", "report", "belief", "assessment"}
+                    and not any(c.dep_ in SOURCE_DEPS for c in token.children)
+                    and not quotes.is_quoted(token.idx)):
+                return token.doc[token.i - 1].idx
+        return end
+
     def _contrast_end(self, verb: Token, clause: Token) -> int:
         """End of a "but ..." the parser hung on the cue instead of its clause ("said the
         deal was fair, but it will be difficult"): the speaker's own qualification."""
@@ -601,6 +622,7 @@ class AttributionExtractor:
                         end = min(end, cut.idx)
                 if child.i > verb.i:
                     end = max(end, self._contrast_end(verb, child))
+                    end = min(end, self._participle_cue_start(child, end, quotes))
                 parts = self._extend_to_quotes([(start, end)], quotes, keep_out)
                 if child.i < verb.i:
                     parts = [(a, min(b, subject_span[0]) if a < subject_span[0] else b)
@@ -652,8 +674,12 @@ class AttributionExtractor:
                 complement = next((c for c in verb.children if (
                     c.dep_ in {"oprd", "xcomp"} or (c.dep_ == "prep" and c.lower_ == "as"))
                     and c.i > child.i), None)
+                reason = next((c for c in verb.children if c.dep_ == "prep" and c.i > child.i
+                               and c.lower_ in {"of", "for"}), None)
                 if complement is not None:
                     end = _subtree_span(complement)[1]
+                elif reason is not None and lemma in JUDGING_VERBS:
+                    end = _subtree_span(reason)[1]  # "accused Cruz of associating with ..."
                 elif lemma in NOT_WITH_OBJECT:
                     return None  # "sees Ukraine as ..." assesses; "has seen mixed results" not
                 # the whole noun phrase, determiner and numbers included ("the possibility

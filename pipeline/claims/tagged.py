@@ -236,11 +236,15 @@ def _within_sentence(content: Span, quotes) -> tuple[int, int]:
 def _before_next_cue(content: Span, bounds: tuple[int, int], lexicon,
                      quotes=None) -> tuple[int, int]:
     """Cut a content before a cue verb conjoined to it ("said it was not authorized and
-    cited ..."): the second cue is a claim of its own, as the rules read it."""
+    cited ...") or a participle of saying after a comma ("..., citing ..."): the second
+    cue is a claim of its own, as the rules read it."""
     if lexicon is None:
         return bounds
     for token in content[1:]:
-        if (token.dep_ == "conj" and token.pos_ == "VERB" and token.idx < bounds[1]
+        participle = (token.tag_ == "VBG" and token.dep_ in {"advcl", "xcomp"}
+                      and token.doc[token.i - 1].text == ",")  # "..., citing ...", "arguing"
+        if ((token.dep_ == "conj" or participle) and token.pos_ == "VERB"
+                and token.idx < bounds[1]
                 and lexicon.verbs.get(token.lemma_.lower(), ("", 0))[0] in {"speech", "report"}
                 and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children)
                 and not (quotes is not None and quotes.is_quoted(token.idx))):
