@@ -154,6 +154,20 @@ def test_an_accusation_keeps_what_it_is_for(nlp, text: str, content: str) -> Non
     assert claim["source"] == "Sergey Markov" and claim["content"] == content
 
 
+@pytest.mark.parametrize("text", [
+    # the parser hangs the "that" clause on the hearer as if it were a relative clause
+    "Sergey Markov told a meeting of CSTO leaders that few people understood the threat "
+    "better than the member states.",
+    # two clausal complements: the one the cue introduces with "that" is what was told
+    "Claiming the criticism of the CSTO is designed to pressure Moscow, Sergey Markov told "
+    "journalists that few people understood the threat better than the member states."])
+def test_the_that_clause_after_tell_is_the_content(nlp, text: str) -> None:
+    claim = _one(_claims(nlp, text), "told")
+    assert claim["source"] == "Sergey Markov"
+    assert claim["content"] == ("few people understood the threat better than the member "
+                                "states")
+
+
 def test_reported_object_keeps_its_determiner_and_numbers(nlp) -> None:
     text = _sentence("002_b355f01e7a83066b", "Russian statesman", "the territory of Ukraine.")
     claim = _one(_claims(nlp, text), "ruled out")

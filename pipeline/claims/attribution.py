@@ -276,6 +276,24 @@ def _agent_of(verb: Token) -> Token | None:
     return None
 
 
+def _that_clause(token: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children)
+
+
+def _complement_candidates(verb: Token) -> list[Token]:
+    """The cue's children to look for its clausal complement in, a "that" clause after
+    the cue first ("Claiming ..., Trump told Fox that ..."), and the "that" clause the
+    parser hung on the hearer as a relative clause taken as the complement ("told a
+    meeting of leaders that few people understood ...": a relative clause has no "that"
+    marker)."""
+    children = sorted(verb.children, key=lambda c: not (c.i > verb.i and _that_clause(c)))
+    if not any(c.dep_ in CONTENT_DEPS for c in children):
+        for hearer in (c for c in verb.children if c.dep_ in {"dobj", "dative"}):
+            children += [t for t in hearer.subtree
+                         if t.dep_ in {"relcl", "acl"} and _that_clause(t)]
+    return children
+
+
 def _cue_span(verb: Token) -> tuple[int, int]:
     """The cue words: the verb with its auxiliaries, negation and particle ("ruled out")."""
     parts = [verb]
@@ -604,8 +622,9 @@ class AttributionExtractor:
         subject_span = (subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge))
         keep_out = [subject_span, (verb.idx, verb.idx + len(verb))]
         # 1. a clausal complement: "X said (that) ...", "“...,” X noted."
-        for child in verb.children:
-            if child.dep_ in CONTENT_DEPS or (child.dep_ == "xcomp" and lemma in {
+        for child in _complement_candidates(verb):
+            if child.dep_ in CONTENT_DEPS or child.head.i != verb.i or (
+                    child.dep_ == "xcomp" and lemma in {
                     "say", "claim", "promise", "vow", "pledge", "threaten", "expect"}):
                 if (lemma in HEARER_VERBS and lemma not in QUESTION_VERBS and child.i > verb.i
                         and child.left_edge.lower_ in WH_WORDS):
