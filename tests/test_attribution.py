@@ -168,6 +168,22 @@ def test_the_that_clause_after_tell_is_the_content(nlp, text: str) -> None:
                                 "states")
 
 
+def test_a_cue_verb_tagged_as_a_plural_noun_still_reports(nlp) -> None:
+    text = "But Trump claims that he should be the exception."
+    assert next(t for t in nlp(text) if t.lower_ == "claims").tag_ == "NNS"  # the model's slip
+    claim = _one(_claims(nlp, text), "claims")
+    assert claim["source"] == "Trump" and claim["content"] == "he should be the exception"
+
+
+def test_the_clause_after_the_cue_wins_over_one_before_it(nlp) -> None:
+    text = ("While he acknowledged funding was a major reason for the crisis, Markov also noted "
+            "several “intangibles” left the CSTO further weakened.")
+    claims = _claims(nlp, text)
+    assert _one(claims, "noted")["content"] == (
+        "several “intangibles” left the CSTO further weakened")
+    assert not [c for c in claims if c["content"] == "intangibles"]
+
+
 def test_reported_object_keeps_its_determiner_and_numbers(nlp) -> None:
     text = _sentence("002_b355f01e7a83066b", "Russian statesman", "the territory of Ukraine.")
     claim = _one(_claims(nlp, text), "ruled out")

@@ -276,17 +276,26 @@ def _agent_of(verb: Token) -> Token | None:
     return None
 
 
+def _verb_tagged_noun(token: Token) -> bool:
+    """A cue verb the tagger took for a plural noun ("But Trump claims that he ...") that
+    the parser still gave a subject and a clausal complement, as it would a verb."""
+    return (token.tag_ == "NNS" and any(c.dep_ == "nsubj" for c in token.children)
+            and any(c.dep_ == "ccomp" for c in token.children))
+
+
 def _that_clause(token: Token) -> bool:
     return any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children)
 
 
 def _complement_candidates(verb: Token) -> list[Token]:
     """The cue's children to look for its clausal complement in, a "that" clause after
-    the cue first ("Claiming ..., Trump told Fox that ..."), and the "that" clause the
+    the cue first ("Claiming ..., Trump told Fox that ..."), then any clause after it
+    ("While he acknowledged A, Ham noted B"), and the "that" clause the
     parser hung on the hearer as a relative clause taken as the complement ("told a
     meeting of leaders that few people understood ...": a relative clause has no "that"
     marker)."""
-    children = sorted(verb.children, key=lambda c: not (c.i > verb.i and _that_clause(c)))
+    children = sorted(verb.children, key=lambda c: (not (c.i > verb.i and _that_clause(c)),
+                                                    not (c.i > verb.i and c.dep_ == "ccomp")))
     if not any(c.dep_ in CONTENT_DEPS for c in children):
         for hearer in (c for c in verb.children if c.dep_ in {"dobj", "dative"}):
             children += [t for t in hearer.subtree
@@ -417,7 +426,8 @@ class AttributionExtractor:
             if token.lower_ == "according" or (token.lower_ in {"opinion", "view", "words"}
                                                and token.dep_ == "pobj"):
                 attribution = self._prepositional(doc, sent, token, quotes)
-            elif lemma in self.lexicon.verbs and token.pos_ in {"VERB", "AUX"}:
+            elif lemma in self.lexicon.verbs and (token.pos_ in {"VERB", "AUX"}
+                                                  or _verb_tagged_noun(token)):
                 attribution = self._verbal(doc, sent, previous, following, token, quotes)
             elif token.lower_ in self.lexicon.adjectives and token.dep_ == "acomp":
                 attribution = self._adjectival(doc, sent, token, quotes)
@@ -955,6 +965,9 @@ class AttributionExtractor:
         def inside(span: tuple[int, int] | None, other: Attribution) -> bool:
             return span is not None and any(a <= span[0] and span[1] <= b for a, b in other.parts)
 
+        found = [a for a in found if a.pattern != "quote" or not any(
+            other is not a and other.cue != a.cue and all(inside(part, other) for part in a.parts)
+            for other in found)]  # "While he acknowledged A, Ham noted “B” ...": B is Ham's
         lines = [a for a in found if a.pattern == "line"]
         found = [a for a in found if a.pattern == "line" or not any(
             inside(line.cue, a) and inside(line.source, a) for line in lines)]
