@@ -184,6 +184,29 @@ def test_the_clause_after_the_cue_wins_over_one_before_it(nlp) -> None:
     assert not [c for c in claims if c["content"] == "intangibles"]
 
 
+def test_a_that_clause_hung_on_the_time_of_reporting_is_the_content(nlp) -> None:
+    text = ("Still, Bloomberg reported at the time that the CSTO secretary general, Stanislav "
+            "Zas, conveyed to the deputies that the mission was over.")
+    claim = _one(_claims(nlp, text), "reported")
+    assert claim["source"] == "Bloomberg"
+    assert claim["content"].startswith("the CSTO secretary general, Stanislav Zas, conveyed")
+
+
+def test_a_cue_with_its_own_object_takes_no_quotation_after_the_sentence(nlp) -> None:
+    text = ("At the summit, Markov called the deployment a mistake. “The CSTO can become an "
+            "alternative to NATO,” he said.")
+    claims = _claims(nlp, text)
+    assert _one(claims, "called")["content"] == "the deployment a mistake"
+    assert _one(claims, "said")["content"] == "The CSTO can become an alternative to NATO"
+
+
+def test_a_slide_shows_what_it_shows(nlp) -> None:
+    [claim] = _claims(nlp, "Another slide shows that eight of ten CSTO members depend on "
+                           "Russian arms.")
+    assert claim["source"] == "Another slide"
+    assert claim["content"] == "eight of ten CSTO members depend on Russian arms"
+
+
 def test_reported_object_keeps_its_determiner_and_numbers(nlp) -> None:
     text = _sentence("002_b355f01e7a83066b", "Russian statesman", "the territory of Ukraine.")
     claim = _one(_claims(nlp, text), "ruled out")

@@ -40,7 +40,8 @@ DOCUMENT_NOUNS = {"poll", "survey", "study", "report", "document", "data", "anal
                   "research", "review", "audit", "investigation", "census", "statement",
                   "video", "footage", "record", "records", "evidence", "result", "figure",
                   "number", "estimate", "filing", "model", "memo", "letter", "finding",
-                  "datum", "polling", "email"}
+                  "datum", "polling", "email", "slide", "chart", "graph", "map", "table", "ad",
+                  "clip", "average", "tally", "transcript", "photo", "image"}
 # objects that name an attitude, not a proposition: "expressed concern", "voiced theses"
 NON_PROPOSITIONS = {"intention", "desire", "concern", "hope", "support", "readiness",
                     "willingness", "interest", "thesis", "gratitude", "condolence", "regret",
@@ -297,7 +298,8 @@ def _complement_candidates(verb: Token) -> list[Token]:
     children = sorted(verb.children, key=lambda c: (not (c.i > verb.i and _that_clause(c)),
                                                     not (c.i > verb.i and c.dep_ == "ccomp")))
     if not any(c.dep_ in CONTENT_DEPS for c in children):
-        for hearer in (c for c in verb.children if c.dep_ in {"dobj", "dative"}):
+        for hearer in (c for c in verb.children if c.i > verb.i and c.dep_ in {
+                "dobj", "dative", "prep", "npadvmod"}):  # "reported at the time that ..."
             children += [t for t in hearer.subtree
                          if t.dep_ in {"relcl", "acl"} and _that_clause(t)]
     return children
@@ -678,7 +680,8 @@ class AttributionExtractor:
             return "quote", parts, None
         # 4. "X said." / "X said:" followed by the quotation
         trailing = doc_text(doc)[verb.right_edge.idx + len(verb.right_edge):sent.end_char].strip()
-        if trailing in {"", ".", ":", ","} and verb_class != "belief":
+        if trailing in {"", ".", ":", ","} and verb_class != "belief" and not self._own_object(
+                verb, quotes):  # "called her vote a mistake." says what it says itself
             parts = self._following_quotes(doc, sent.end_char, quotes,
                                            allow_paragraph=trailing == ":")
             if parts:
