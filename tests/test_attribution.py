@@ -207,6 +207,15 @@ def test_a_slide_shows_what_it_shows(nlp) -> None:
     assert claim["content"] == "eight of ten CSTO members depend on Russian arms"
 
 
+def test_a_cue_ending_in_a_colon_takes_the_quotation_of_the_next_paragraph(nlp) -> None:
+    text = ("Bloomberg reports:\n\n“The CSTO can become an alternative to NATO. Russia can "
+            "theoretically force them to join this process.”\n\nThe summit ended on Friday.")
+    claim = _one(_claims(nlp, text), "reports")
+    assert claim["source"] == "Bloomberg" and claim["kind"] == "direct"
+    assert claim["content"] == ("The CSTO can become an alternative to NATO. Russia can "
+                                "theoretically force them to join this process")
+
+
 def test_reported_object_keeps_its_determiner_and_numbers(nlp) -> None:
     text = _sentence("002_b355f01e7a83066b", "Russian statesman", "the territory of Ukraine.")
     claim = _one(_claims(nlp, text), "ruled out")

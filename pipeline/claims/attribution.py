@@ -682,8 +682,9 @@ class AttributionExtractor:
         trailing = doc_text(doc)[verb.right_edge.idx + len(verb.right_edge):sent.end_char].strip()
         if trailing in {"", ".", ":", ","} and verb_class != "belief" and not self._own_object(
                 verb, quotes):  # "called her vote a mistake." says what it says itself
+            colon = doc_text(doc)[verb.idx:sent.end_char].rstrip().endswith(":")
             parts = self._following_quotes(doc, sent.end_char, quotes,
-                                           allow_paragraph=trailing == ":")
+                                           allow_paragraph=colon)  # "X reports:" + paragraph
             if parts:
                 return "quote-after", parts, None
         # 5. a reported object: "Bloomberg reported on ...", "ruled out the possibility"
