@@ -216,6 +216,24 @@ def test_a_cue_ending_in_a_colon_takes_the_quotation_of_the_next_paragraph(nlp) 
                                 "theoretically force them to join this process")
 
 
+def test_a_quoted_question_split_off_before_its_cue_is_still_its_content(nlp) -> None:
+    # the sentencizer ends the sentence at “...?” and "Markov said, looking ..." follows
+    text = ("“Who would have believed that the CSTO would send troops to Kazakhstan?” Markov "
+            "said, looking out on the audience.")
+    claim = _one(_claims(nlp, text), "said")
+    assert claim["source"] == "Markov" and claim["kind"] == "direct"
+    assert claim["content"] == ("Who would have believed that the CSTO would send troops to "
+                                "Kazakhstan?")
+
+
+def test_a_quotation_told_to_a_hearer_may_open_with_what(nlp) -> None:
+    text = ("Markov told his radio audience on Monday, “What has happened basically is this. "
+            "The CSTO has sent marching orders to its members.”")
+    claim = _one(_claims(nlp, text), "told")
+    assert claim["source"] == "Markov" and claim["kind"] == "direct"
+    assert claim["content"].startswith("What has happened basically is this")
+
+
 def test_reported_object_keeps_its_determiner_and_numbers(nlp) -> None:
     text = _sentence("002_b355f01e7a83066b", "Russian statesman", "the territory of Ukraine.")
     claim = _one(_claims(nlp, text), "ruled out")

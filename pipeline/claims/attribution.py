@@ -595,6 +595,18 @@ class AttributionExtractor:
             parts.append((quote.start, quote.end))
             offset = quote.end
 
+    @staticmethod
+    def _quote_just_before(doc: Doc, sent: Span, quotes: QuoteIndex):
+        """The closed quotation that ends right before the sentence, in its paragraph."""
+        text = doc_text(doc)
+        before = sent.start_char
+        while before > 0 and text[before - 1] in " \t\xa0":
+            before -= 1
+        quote = quotes.span_at(before - 1) if before else None
+        if quote is None or not quote.closed or quote.end != before:
+            return None
+        return quote
+
     def _extend_to_quotes(self, parts: Parts, quotes: QuoteIndex,
                           keep_out: list[tuple[int, int]]) -> Parts:
         """Stretch parts to the whole quotation they open or close (quotes run over sentences)."""
@@ -639,7 +651,8 @@ class AttributionExtractor:
                     child.dep_ == "xcomp" and lemma in {
                     "say", "claim", "promise", "vow", "pledge", "threaten", "expect"}):
                 if (lemma in HEARER_VERBS and lemma not in QUESTION_VERBS and child.i > verb.i
-                        and child.left_edge.lower_ in WH_WORDS):
+                        and child.left_edge.lower_ in WH_WORDS
+                        and not quotes.is_quoted(child.left_edge.idx)):
                     return None  # "told the attachés what the job was": a topic, no claim
                 start, end = _subtree_span(child)
                 # "X said A and cited B": a second cue verb joined to the content is its own claim
@@ -687,6 +700,14 @@ class AttributionExtractor:
                                            allow_paragraph=colon)  # "X reports:" + paragraph
             if parts:
                 return "quote-after", parts, None
+        # 4b. the quotation the sentencizer split off before "X said": “... votes?” X said,
+        # looking out on the crowd.
+        quote = self._quote_just_before(doc, sent, quotes)
+        if (quote is not None and verb_class != "belief" and subject.left_edge.i == sent.start
+                and subject.right_edge.i + 1 >= verb.i - 1 and subject.i < verb.i
+                and not self._own_object(verb, quotes)
+                and not any(c.dep_ in CONTENT_DEPS for c in verb.children)):
+            return "quote-before", [(quote.start, quote.end)], None
         # 5. a reported object: "Bloomberg reported on ...", "ruled out the possibility"
         if verb_class == "belief" or any(c.dep_ == "neg" for c in verb.children):
             return None

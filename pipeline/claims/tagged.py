@@ -162,7 +162,8 @@ def _plausible(claim: TaggedClaim, lexicon, quotes) -> bool:
     if lemma == "ask" and not _is_question(claim, quotes):
         return False
     if lemma in HEARER_VERBS and lemma not in QUESTION_VERBS and _is_question(claim, quotes) \
-            and "?" not in claim.contents[0].text:
+            and "?" not in claim.contents[0].text \
+            and not quotes.is_quoted(claim.contents[0].start_char):
         return False  # "told the attachés what the job was": a topic, no claim (as the rules)
     if verb_class == "intention" or (lemma in NOT_ASSERTIVE and lemma != "ask") or (
             lemma in ATTITUDE_VERBS):
