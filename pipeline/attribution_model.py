@@ -23,6 +23,7 @@ here) instead of `ner`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 import numpy
@@ -50,6 +51,7 @@ NO_FEATURE = get_string_id("-")
 QUOTED = get_string_id("quoted")
 
 
+@lru_cache(maxsize=1)
 def _cue_lemmas() -> frozenset[str]:
     from pipeline.claims.attribution import load_lexicon
 

@@ -23,6 +23,8 @@ from pipeline.attribution_model import (
 
 ISW = ("“The event should revise its assessment of Russia’s military strength, taking into "
        "account the potential for using CSTO forces in future operations,” ISW experts note.")
+CSTO_CITED = ("The CSTO said it was not authorized to do so and cited the organization’s “lack "
+              "of mandate to intervene in the internal affairs of its members”.")
 SECOND = ("Second, he said that Russia would never agree to the introduction of peacekeepers "
           "from NATO countries.")
 
@@ -219,9 +221,7 @@ def test_a_tagged_content_may_be_one_short_name(parse_nlp: Language) -> None:
 
 
 def test_tagged_content_stops_before_a_second_cue(parse_nlp: Language) -> None:
-    text = _line("003_f866f8617738da58", "The CSTO said it was not authorized to do so and cited "
-                 "the organization’s “lack of mandate to intervene in the internal affairs of its "
-                 "members”.")
+    text = _line("003_f866f8617738da58", CSTO_CITED)
     claims = _tagged_claims(parse_nlp, text, [
         ("SOURCE", "The CSTO"), ("CUE", "said"),
         ("CONTENT", "it was not authorized to do so and cited the organization’s “lack of "
@@ -279,9 +279,7 @@ def test_clause_features_tell_each_token_its_verb_and_cue(parse_nlp: Language) -
 
 
 def test_a_content_does_not_end_on_a_dangling_conjunction(parse_nlp: Language) -> None:
-    text = _line("003_f866f8617738da58", "The CSTO said it was not authorized to do so and cited "
-                 "the organization’s “lack of mandate to intervene in the internal affairs of its "
-                 "members”.")
+    text = _line("003_f866f8617738da58", CSTO_CITED)
     claims = _tagged_claims(parse_nlp, text, [
         ("SOURCE", "The CSTO"), ("CUE", "said"), ("CONTENT", "it was not authorized to do so and")])
     assert ("The CSTO", "said", "it was not authorized to do so") in claims

@@ -31,7 +31,7 @@ from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.claims.quotes import QuoteIndex
+from pipeline.claims.quotes import QuoteIndex, QuoteSpan
 
 SOURCE_DEPS = {"nsubj", "nsubjpass"}
 RELATIVE_PRONOUNS = {"who", "which", "that"}
@@ -147,19 +147,23 @@ DANGLING_END = re.compile(r"[\s,;]+(?:and|but|or|nor|while|whereas|although|thou
                           r"because|as|when|if)$")
 
 
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start and (text[end - 1] in TRIM + "." or text[end - 1] in QUOTE_MARKS):
+        end -= 1
+    return end
+
+
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Shrink a character span past surrounding punctuation, quote marks and a leading
     complementizer 'that'."""
     text = doc_text(doc)
     while start < end and (text[start] in TRIM or text[start] in QUOTE_MARKS):
         start += 1
-    while end > start and (text[end - 1] in TRIM + "." or text[end - 1] in QUOTE_MARKS):
-        end -= 1
+    end = _trim_end(text, start, end)
     dangling = DANGLING_END.search(text, start, end)
     if dangling is not None and dangling.start() > start:
-        end = dangling.start()  # "... would be more intense and": the next clause is not said
-        while end > start and (text[end - 1] in TRIM + "." or text[end - 1] in QUOTE_MARKS):
-            end -= 1
+        # "... would be more intense and": the next clause is not said
+        end = _trim_end(text, start, dangling.start())
     lowered = text[start:start + 5].lower()
     if lowered == "that " and end - start > 5:
         word = doc.char_span(start, start + 4)
@@ -275,6 +279,13 @@ def _agent_of(verb: Token) -> Token | None:
                 if grandchild.dep_ == "pobj":
                     return grandchild
     return None
+
+
+def names_a_topic(lemma: str, opener: Token, quotes: QuoteIndex) -> bool:
+    """Whether a cue and the first word of its content tell a topic, not a claim: "told the
+    attachés what the job was" (a quotation that opens with "What" is still a claim)."""
+    return (lemma in HEARER_VERBS and lemma not in QUESTION_VERBS
+            and opener.lower_ in WH_WORDS and not quotes.is_quoted(opener.idx))
 
 
 def _verb_tagged_noun(token: Token) -> bool:
@@ -596,7 +607,7 @@ class AttributionExtractor:
             offset = quote.end
 
     @staticmethod
-    def _quote_just_before(doc: Doc, sent: Span, quotes: QuoteIndex):
+    def _quote_just_before(doc: Doc, sent: Span, quotes: QuoteIndex) -> QuoteSpan | None:
         """The closed quotation that ends right before the sentence, in its paragraph."""
         text = doc_text(doc)
         before = sent.start_char
@@ -650,9 +661,7 @@ class AttributionExtractor:
             if child.dep_ in CONTENT_DEPS or child.head.i != verb.i or (
                     child.dep_ == "xcomp" and lemma in {
                     "say", "claim", "promise", "vow", "pledge", "threaten", "expect"}):
-                if (lemma in HEARER_VERBS and lemma not in QUESTION_VERBS and child.i > verb.i
-                        and child.left_edge.lower_ in WH_WORDS
-                        and not quotes.is_quoted(child.left_edge.idx)):
+                if child.i > verb.i and names_a_topic(lemma, child.left_edge, quotes):
                     return None  # "told the attachés what the job was": a topic, no claim
                 start, end = _subtree_span(child)
                 # "X said A and cited B": a second cue verb joined to the content is its own claim

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from pipeline.claims.attribution import (
     ATTITUDE_VERBS,
@@ -63,13 +63,15 @@ def _same_sentence(a: Span, b: Span) -> bool:
     return a.doc[a.start].sent.start == b.doc[b.start].sent.start
 
 
-def link(doc: Doc) -> list[TaggedClaim]:
-    """Group the doc's tagged spans into (source, cue, content parts) claims."""
+def link(doc: Doc, quotes: QuoteIndex | None = None) -> list[TaggedClaim]:
+    """Group the doc's tagged spans into (source, cue, content parts) claims (`quotes`: the
+    doc's QuoteIndex when the caller has one)."""
     spans = sorted(doc.spans[TAGGED_KEY], key=lambda s: s.start) if TAGGED_KEY in doc.spans \
         else []
     cues = [s for s in spans if s.label_ == "CUE"]
     claims = {cue.start: TaggedClaim(cue) for cue in cues}
-    quotes = QuoteIndex(doc_text(doc))
+    if quotes is None:
+        quotes = QuoteIndex(doc_text(doc))
     for content in (s for s in spans if s.label_ == "CONTENT"):
         best = None
         quoted = quotes.is_quoted(content.start_char)
@@ -105,7 +107,7 @@ def link(doc: Doc) -> list[TaggedClaim]:
     return [c for c in claims.values() if c.contents]
 
 
-def _governing_verb(content: Span):
+def _governing_verb(content: Span) -> Token | None:
     """The verb a tagged content hangs on when the tagger marked no cue near it ("Mr. Ban
     focused on [climate change ...]", "the panel overruled [a decision that ...]"): the
     first verb above the content's root, outside it, through at most a preposition or
@@ -149,21 +151,16 @@ def _plausible(claim: TaggedClaim, lexicon, quotes) -> bool:
     refusals or thanks, as in ANNOTATION_GUIDELINES.md). A question is reported speech
     ("Todd asked whether ...", "“What do I have?” he asked"); a request ("asked for help")
     is not."""
-    from pipeline.claims.attribution import (
-        HEARER_VERBS,
-        QUESTION_VERBS,
-        _agentive,
-        document_noun,
-    )
+    from pipeline.claims.attribution import _agentive, document_noun, names_a_topic
 
     cue = claim.cue.root
     lemma = cue.lemma_.lower()
     verb_class = lexicon.verbs.get(lemma, ("", 0))[0]
     if lemma == "ask" and not _is_question(claim, quotes):
         return False
-    if lemma in HEARER_VERBS and lemma not in QUESTION_VERBS and _is_question(claim, quotes) \
-            and "?" not in claim.contents[0].text \
-            and not quotes.is_quoted(claim.contents[0].start_char):
+    first = claim.contents[0]
+    if "?" not in first.text and names_a_topic(
+            lemma, next((t for t in first if not t.is_punct), first[0]), quotes):
         return False  # "told the attachés what the job was": a topic, no claim (as the rules)
     if verb_class == "intention" or (lemma in NOT_ASSERTIVE and lemma != "ask") or (
             lemma in ATTITUDE_VERBS):
@@ -264,7 +261,7 @@ def combine(doc: Doc, rules: list[Attribution], finish, lexicon=None,
     `finish(parts, source, source_head, cue, cue_lemma, weight, pattern)` builds an
     Attribution the way the rules do (trimming, kind, confidence).
     """
-    tagged = link(doc)
+    tagged = link(doc, quotes)
     if not tagged:
         return rules
     merged: list[Attribution] = []
