@@ -360,3 +360,155 @@ def test_a_but_clause_hung_on_the_cue_belongs_to_the_content(nlp) -> None:
     claim = _one(_claims(nlp, "The minister said the deal was fair, and the opposition walked "
                               "out."), "said")
     assert claim["content"] == "the deal was fair"
+
+
+@pytest.mark.parametrize("text, source, content", [
+    ("\"If the CSTO doesn't have the capability to threaten its neighbors with troops yet, it "
+     "will at some point, probably sooner rather than later,\" said Sergey Markov, a "
+     "political scientist.", "Sergey Markov, a political scientist",
+     "If the CSTO doesn't have the capability"),
+    ("“My reaction, that was outrageous,” the CSTO’s former secretary general said in an "
+     "interview with Caliber.Az.", "the CSTO’s former secretary general",
+     "My reaction, that was outrageous"),
+])
+def test_the_speaker_is_the_subject_next_to_the_cue_not_one_inside_the_quotation(
+        nlp, text: str, source: str, content: str) -> None:
+    # the parser gives "said" two subjects: one inside the quotation and the speaker
+    claim = _one(_claims(nlp, text), "said")
+    assert claim["source"] == source
+    assert claim["content"].startswith(content)
+
+
+def test_a_cue_in_an_adverbial_clause_keeps_the_clause_the_parser_gave_the_main_cue(nlp) -> None:
+    text = ("While he acknowledged funding was a major reason the CSTO failed in Kazakhstan, "
+            "Markov also noted several “intangibles” left the alliance further weakened.")
+    claims = _claims(nlp, text)
+    assert _one(claims, "acknowledged")["content"] == ("funding was a major reason the CSTO "
+                                                      "failed in Kazakhstan")
+    assert _one(claims, "noted")["content"] == ("several “intangibles” left the alliance "
+                                               "further weakened")
+
+
+def test_a_clause_after_an_adverbial_cue_is_not_the_main_cues_content(nlp) -> None:
+    text = ("“You should resign. You should give back the money you took while this scheme was "
+            "going on,” Markov told Kartopolov, after he admitted under Markov’s grilling he "
+            "hadn’t yet been held personally accountable for the act.")
+    claims = _claims(nlp, text)
+    assert _one(claims, "told")["content"].startswith("You should resign. You should give back")
+    assert _one(claims, "admitted")["content"] == ("he hadn’t yet been held personally "
+                                                  "accountable for the act")
+
+
+def test_a_clause_without_that_hung_on_the_cue_as_an_adverbial_is_its_content(nlp) -> None:
+    claim = _one(_claims(nlp, "Sergey Markov said after the summit he would not accept the "
+                              "CSTO's mandate if it were offered."), "said")
+    assert claim["content"] == "he would not accept the CSTO's mandate if it were offered"
+
+
+@pytest.mark.parametrize("text, cue, content", [
+    ("The CSTO is weaker than ever, as Sergey Markov noted.", "noted",
+     "The CSTO is weaker than ever"),
+    ("As ISW noted, the Russian troops are exhausted.", "noted",
+     "the Russian troops are exhausted"),
+    ("The main requirement for the mission is a \"lawful request of a member state,\" as a "
+     "CSTO memo put it.", "put", "The main requirement for the mission is a \"lawful request "
+                                 "of a member state"),
+])
+def test_a_comment_clause_with_as_attributes_the_clause_it_comments_on(
+        nlp, text: str, cue: str, content: str) -> None:
+    assert _one(_claims(nlp, text), cue)["content"] == content
+
+
+@pytest.mark.parametrize("text", [
+    "Lukashenko pursues a rather flexible policy, as they say, bypassing sharp corners.",
+    "Markov put the report on the table.",
+])
+def test_idioms_and_other_puts_are_no_claims(nlp, text: str) -> None:
+    assert not _claims(nlp, text)
+
+
+def test_an_inverted_said_before_a_colon_and_a_quotation(nlp) -> None:
+    text = ("Experts disagree on the mission. Said Markov: “I don’t get the sense the CSTO is "
+            "the least bit interested in Ukraine.”")
+    claim = _one(_claims(nlp, text), "Said")
+    assert claim["source"] == "Markov" and claim["kind"] == "direct"
+    assert claim["content"] == "I don’t get the sense the CSTO is the least bit interested in " \
+                               "Ukraine"
+
+
+def test_a_cue_inside_the_subject_and_its_predicate(nlp) -> None:
+    text = ("The difference now, Markov told reporters on Friday, is that the CSTO has a "
+            "mandate from all six members.")
+    claim = _one(_claims(nlp, text), "told")
+    assert claim["content"] == ("The difference now is that the CSTO has a mandate from all "
+                                "six members")
+
+
+@pytest.mark.parametrize("text, cue, content", [
+    ("A 2022 study by the Institute for the Study of War found 31 incidents of desertion out "
+     "of more than a thousand units.", "found", "31 incidents of desertion"),
+    ("Video of the incident shows him with his hands in the air in the moments before he was "
+     "detained.", "shows", "him with his hands in the air in the moments before he was "
+                           "detained"),
+])
+def test_what_a_document_finds_or_shows(nlp, text: str, cue: str, content: str) -> None:
+    assert _one(_claims(nlp, text), cue)["content"].startswith(content)
+
+
+def test_according_to_a_source_the_parser_read_as_a_clause(nlp) -> None:
+    claim = _one(_claims(nlp, "As a commander in Kazakhstan, Gerasimov repeatedly ignored the "
+                              "CSTO's rules, according to show insiders."), "according to")
+    assert claim["source"] == "show insiders"
+    assert claim["content"].startswith("As a commander in Kazakhstan, Gerasimov")
+
+
+def test_citing_after_a_reported_clause_is_the_reporters(nlp) -> None:
+    text = ("Foreign policy analysts said geopolitical factors have contributed to elevating "
+            "Kazakhstan's bipartisan appeal, citing the strategic importance of a nation that "
+            "borders China.")
+    claims = _claims(nlp, text)
+    assert _one(claims, "said")["content"] == ("geopolitical factors have contributed to "
+                                              "elevating Kazakhstan's bipartisan appeal")
+    citing = _one(claims, "citing")
+    assert citing["source"] == "Foreign policy analysts"
+    assert citing["content"] == "the strategic importance of a nation that borders China"
+
+
+def test_called_on_someone_to_do_something_keeps_what_was_called_for(nlp) -> None:
+    claim = _one(_claims(nlp, "Tokayev called on the CSTO to stop the deployment and "
+                              "apologize."), "called on")
+    assert claim["content"] == "the CSTO to stop the deployment and apologize"
+
+
+def test_a_speaker_named_by_whose_they_are_is_not_that_person(nlp) -> None:
+    claim = _one(_claims(nlp, "Vladimir Putin’s doctor is calling the president “extremely "
+                              "physically fit.”"), "is calling")
+    assert claim["canonical"] == "Vladimir Putin’s doctor"
+
+
+def test_a_split_off_quotation_keeps_the_quotations_after_its_cue(nlp) -> None:
+    text = ("The summit ended. “How many times do we have to see this in the CSTO?” Markov "
+            "said. “In Almaty, an unarmed man with his hands in the air. This is unbearable.”")
+    claim = _one(_claims(nlp, text), "said")
+    assert claim["content"] == ("How many times do we have to see this in the CSTO? In Almaty, "
+                                "an unarmed man with his hands in the air. This is unbearable")
+
+
+def test_a_quotation_inside_the_articles_next_sentence_is_not_the_speakers(nlp) -> None:
+    text = ("“This just isn’t right,” Markov said. “You squeezed the members to the breaking "
+            "point” to drive up the budget, the report adds.")
+    claim = _one(_claims(nlp, text), "said")
+    assert claim["content"] == "This just isn’t right"
+
+
+def test_a_split_off_question_wins_over_quotations_of_another_cue_later(nlp) -> None:
+    text = ("“You winning?” she said, but Markov was drifting off again, and as Putin went on "
+            "about “how the system is rigged,” the audience said nothing.")
+    claim = _one(_claims(nlp, text), "said")
+    assert claim["source"] == "she" and claim["content"] == "You winning?"
+
+
+def test_a_reported_clause_whose_verb_is_a_weak_cue_is_still_the_content(nlp) -> None:
+    claim = _one(_claims(nlp, "The talks ended. Those discussions are continuing, he said."),
+                 "said")
+    assert claim["content"] == "Those discussions are continuing"

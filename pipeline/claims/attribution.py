@@ -229,9 +229,13 @@ def _source_span(subject: Token, cue: Token | None = None) -> tuple[int, int, in
 
 def _subject_of(verb: Token, cue_lemmas: dict | None = None) -> Token | None:
     """The subject of a cue verb, inherited through conjunction and control."""
-    for child in verb.children:
-        if child.dep_ in SOURCE_DEPS and child.text[0].isalnum():  # not a stray « or »
-            return child
+    subjects = [c for c in verb.children
+                if c.dep_ in SOURCE_DEPS and c.text[0].isalnum()]  # not a stray « or »
+    if subjects:
+        # '"..., it will at some point," said James Acton', '“My reaction, that was
+        # outrageous,” Obama's former strategist said': when the parser also gave the cue
+        # a subject inside the quotation, the speaker is the one next to the cue
+        return min(subjects, key=lambda c: abs(c.i - verb.i))
     # "The CSTO said it was not authorized ... and cited ...": a cue verb parsed as
     # conjoined to the content clause shares the subject of the cue that governs it
     if (cue_lemmas and verb.dep_ == "conj" and verb.head.dep_ == "ccomp"
@@ -243,6 +247,15 @@ def _subject_of(verb: Token, cue_lemmas: dict | None = None) -> Token | None:
     if verb.dep_ in {"conj", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"}:
         for child in verb.head.children:
             if child.dep_ in SOURCE_DEPS:
+                return child
+    # "Analysts said A has contributed to B, citing C": the participle after a comma at
+    # the end of a reported clause is the reporter's, not the clause subject's
+    if (cue_lemmas and verb.dep_ == "advcl" and verb.tag_ == "VBG"
+            and verb.head.dep_ == "ccomp" and verb.i > 0 and verb.nbor(-1).text == ","
+            and verb.head.head.lemma_.lower() in cue_lemmas
+            and verb.right_edge.i + 2 >= verb.sent.end):
+        for child in verb.head.head.children:
+            if child.dep_ == "nsubj":
                 return child
     # "..., saying that": participial clause of a reporting verb
     if verb.dep_ in {"advcl", "xcomp"} and verb.tag_ == "VBG":
@@ -316,6 +329,80 @@ def _complement_candidates(verb: Token) -> list[Token]:
     return children
 
 
+def _clause_cue(verb: Token, cue_lemmas: dict) -> bool:
+    """A cue verb heading an adverbial clause with its own subject and no complement."""
+    return (verb.dep_ == "advcl" and cue_lemmas.get(verb.lemma_.lower(), ("", 0))[0] not in {
+        "", "intention"} and any(c.dep_ == "nsubj" for c in verb.children)
+            and not any(c.dep_ in CONTENT_DEPS for c in verb.children))
+
+
+def _adopted_clause(verb: Token, cue_lemmas: dict) -> tuple[int, int] | None:
+    """The clause the parser hung elsewhere that completes a cue in an adverbial clause:
+    "While he acknowledged [funding was a major reason], Ham noted ..." (a sibling right
+    after the cue's clause) or "..., after he admitted under grilling [he hadn't been
+    held accountable]" (the cue's clause opens the complement the parser gave another
+    verb). Returns its character span, the cue's own clause left out."""
+    if not _clause_cue(verb, cue_lemmas):
+        return None
+    for sibling in verb.head.children:
+        if sibling.dep_ in CONTENT_DEPS and sibling.left_edge.i == verb.right_edge.i + 1:
+            return _subtree_span(sibling)
+    clause = verb.head
+    if (clause.dep_ in CONTENT_DEPS and verb.i < clause.i
+            and verb.left_edge.i == clause.left_edge.i):
+        rest = [t for t in clause.subtree if t.i > verb.right_edge.i and not (
+            t.i == verb.right_edge.i + 1 and t.is_punct)]
+        if rest:
+            return rest[0].idx, rest[-1].idx + len(rest[-1])
+    return None
+
+
+def _as_clause(verb: Token) -> bool:
+    """A cue in a comment clause: "as X noted", "as a memo put it", "As ISW reported, ..."
+    (not "as he spoke", which tells when, nor "as he said goodbye", which has an object)."""
+    return (verb.dep_ == "advcl" and verb.head.pos_ in {"VERB", "AUX"}
+            and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+            and verb.tag_ != "VBG" and verb.lemma_.lower() not in {"speak", "talk", "ask"}
+            and not any(c.dep_ == "nsubj" and c.lower_ in GENERIC_SUBJECTS
+                        for c in verb.children)  # "as they say": an idiom
+            and not any(c.dep_ in CONTENT_DEPS | {"xcomp", "prep"} for c in verb.children)
+            and all(c.lower_ in {"it", "this"} for c in verb.children if c.dep_ == "dobj"))
+
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    """Consecutive runs of sorted token indices."""
+    runs: list[list[int]] = []
+    for index in indices:
+        if runs and index == runs[-1][-1] + 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
+
+
+def _unmarked_clause(child: Token, verb: Token) -> bool:
+    """A clause with its own subject and no subordinator that the parser hung on the cue
+    as an adverbial ("Trump said after the convention [he would not accept ...]"): a
+    complement whose "that" was left out."""
+    return (child.dep_ == "advcl" and child.i > verb.i and child.pos_ in {"VERB", "AUX"}
+            and not any(c.dep_ in CONTENT_DEPS for c in verb.children)
+            and any(c.dep_ == "nsubj" for c in child.children)
+            and not any(c.dep_ in {"mark", "advmod"} and c.i < child.i
+                        for c in child.children)
+            and not doc_text(child.doc)[verb.idx:child.left_edge.idx].rstrip().endswith(","))
+
+
+def _adopted_by_other_cue(clause: Token, verb: Token, cue_lemmas: dict) -> bool:
+    """Whether `clause`, a complement candidate of `verb`, completes a cue in an adverbial
+    clause instead (see `_adopted_clause`)."""
+    for other in list(verb.children) + list(clause.children):
+        if other.i != verb.i and other.i < clause.i and _adopted_clause(other, cue_lemmas):
+            span = _adopted_clause(other, cue_lemmas)
+            if span[0] <= clause.idx < span[1]:
+                return True
+    return False
+
+
 def _cue_span(verb: Token) -> tuple[int, int]:
     """The cue words: the verb with its auxiliaries, negation and particle ("ruled out")."""
     parts = [verb]
@@ -335,6 +422,8 @@ HEARER_VERBS = {"tell", "ask", "inform", "notify", "advise", "remind", "assure",
 JUDGING_VERBS = {"accuse", "blame", "criticize", "criticise", "praise", "credit", "fault",
                  "slam", "attack", "condemn", "commend", "chide", "scold", "rebuke", "charge",
                  "applaud", "hail", "laud", "lambaste", "denounce"}
+GENERIC_SUBJECTS = {"they", "one", "you", "people"}  # "as they say": an idiom
+AS_ONLY_VERBS = {"put"}  # a cue only in a comment clause: "as a memo put it"
 QUESTION_VERBS = {"ask", "wonder", "question"}  # "asked whether ...": the question is the content
 NOMINAL_PREPS = {"of", "for", "about", "against", "on", "with", "over"}
 OBJECT_PREPS = {"on", "about", "for", "of", "against", "over"}
@@ -346,6 +435,11 @@ NOT_SPEAKERS = {"note", "update", "correction", "photo", "related", "watch", "re
 DASH_LINE = re.compile(
     r"^(?P<content>\s*[“”\"'‘].+?)\s*[―—–]\s*(?P<source>[A-Z][\w.'’-]*(?: [\w.'’-]+){0,5})"
     r"[\s,]*$")
+INVERTED_CUE = re.compile(  # "Said Ellis: “...”" (the parser reads "Said Ellis" as a name)
+    r"(?:^|(?<=[.!?”\"']\s)|(?<=\n))(?P<cue>Said|Says|Added|Adds|Wrote|Writes|Asked)"
+    r" (?P<source>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})[:,]\s*(?=[“\"«])")
+INVERTED_LEMMAS = {"said": "say", "says": "say", "added": "add", "adds": "add",
+                   "wrote": "write", "writes": "write", "asked": "ask"}
 COLON_LINE = re.compile(
     r"^\s*[\"“]?(?P<source>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})(?P<cue>:)\s+(?P<content>\S.*)$")
 
@@ -414,7 +508,7 @@ class AttributionExtractor:
         if self._cue_hashes is None or self._strings is not strings:
             words = set(self.lexicon.verbs) | set(self.lexicon.adjectives) | set(
                 self.lexicon.nouns) | {
-                "according", "opinion", "view", "words", "citing", "quoting"}
+                "according", "opinion", "view", "words", "citing", "quoting"} | AS_ONLY_VERBS
             self._cue_hashes = {strings.add(w) for w in words}
             self._cue_hashes |= {strings.add(w.capitalize()) for w in words}
             self._strings = strings
@@ -439,8 +533,8 @@ class AttributionExtractor:
             if token.lower_ == "according" or (token.lower_ in {"opinion", "view", "words"}
                                                and token.dep_ == "pobj"):
                 attribution = self._prepositional(doc, sent, token, quotes)
-            elif lemma in self.lexicon.verbs and (token.pos_ in {"VERB", "AUX"}
-                                                  or _verb_tagged_noun(token)):
+            elif (lemma in self.lexicon.verbs or lemma in AS_ONLY_VERBS) and (
+                    token.pos_ in {"VERB", "AUX"} or _verb_tagged_noun(token)):
                 attribution = self._verbal(doc, sent, previous, following, token, quotes)
             elif token.lower_ in self.lexicon.adjectives and token.dep_ == "acomp":
                 attribution = self._adjectival(doc, sent, token, quotes)
@@ -523,6 +617,10 @@ class AttributionExtractor:
                 verb: Token, quotes: QuoteIndex) -> Attribution | None:
         lemma = verb.lemma_.lower()
         verb_class, weight = self.lexicon.verbs.get(lemma, ("speech", 0.6))
+        if lemma in AS_ONLY_VERBS:
+            if not _as_clause(verb):
+                return None
+            weight = 0.85
         if verb_class == "intention":
             return None  # plans and wishes assert nothing (ANNOTATION_GUIDELINES.md)
         if verb.dep_ == "xcomp" and self.lexicon.verbs.get(
@@ -603,6 +701,9 @@ class AttributionExtractor:
                     QUOTE_MARKS)):
                 return parts  # (an opening mark the parser left on the previous sentence
                 # still opens this quotation: "... Katz said. ''" + "With ...''")
+            if text[quote.end:quote.end + 2].strip()[:1].islower():
+                return parts  # “You winning?” she said: the next speaker's words; “You
+                # squeezed employees” to drive up ...: the article quotes in its own sentence
             parts.append((quote.start, quote.end))
             offset = quote.end
 
@@ -617,6 +718,16 @@ class AttributionExtractor:
         if quote is None or not quote.closed or quote.end != before:
             return None
         return quote
+
+    def _quote_before_parts(self, doc: Doc, sent: Span, verb: Token, quote: QuoteSpan,
+                            quotes: QuoteIndex) -> Parts:
+        """The split-off quotation before "X said." and, when the sentence ends with the
+        cue, the quotations that continue right after it: “A?” Clinton said. “B.”"""
+        parts = [(quote.start, quote.end)]
+        if not doc_text(doc)[verb.right_edge.idx + len(verb.right_edge):sent.end_char].strip(
+                " .\n"):
+            parts += self._following_quotes(doc, sent.end_char, quotes)
+        return parts
 
     def _extend_to_quotes(self, parts: Parts, quotes: QuoteIndex,
                           keep_out: list[tuple[int, int]]) -> Parts:
@@ -657,13 +768,37 @@ class AttributionExtractor:
         subject_span = (subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge))
         keep_out = [subject_span, (verb.idx, verb.idx + len(verb))]
         # 1. a clausal complement: "X said (that) ...", "“...,” X noted."
+        adopted = _adopted_clause(verb, self.lexicon.verbs)
+        if adopted is not None:
+            return "ccomp", self._extend_to_quotes([adopted], quotes, keep_out), None
+        if _as_clause(verb):
+            # "..., as a Homeland Security memo put it." / "As ISW noted, ...": the clause
+            # the "as" clause comments on is the content
+            inner = range(verb.left_edge.i, verb.right_edge.i + 1)
+            tokens = [t for t in verb.head.subtree if t.i not in inner]
+            parts = [(doc[run[0]].idx, doc[run[-1]].idx + len(doc[run[-1]]))
+                     for run in _runs([t.i for t in tokens])]
+            return "as", self._extend_to_quotes(parts, quotes, keep_out), None
         for child in _complement_candidates(verb):
+            if child.dep_ in CONTENT_DEPS and _adopted_by_other_cue(child, verb,
+                                                                    self.lexicon.verbs):
+                continue
+            child_class, child_weight = self.lexicon.verbs.get(child.lemma_.lower(), ("", 0))
+            if (child.i < verb.i and child_class == "speech" and child_weight >= 0.8
+                    and not quotes.is_quoted(child.idx)
+                    and any(c.dep_ == "nsubj" for c in child.children)
+                    and any(c.dep_ == "conj" for c in child.children)
+                    and not any(c.dep_ in {"ccomp", "dobj", "xcomp"} for c in child.children)):
+                continue  # "she said, but ... , Melanie said yes": a cue of its own
             if child.dep_ in CONTENT_DEPS or child.head.i != verb.i or (
                     child.dep_ == "xcomp" and lemma in {
-                    "say", "claim", "promise", "vow", "pledge", "threaten", "expect"}):
+                    "say", "claim", "promise", "vow", "pledge", "threaten", "expect"}) or (
+                    _unmarked_clause(child, verb) and verb_class == "speech"):
                 if child.i > verb.i and names_a_topic(lemma, child.left_edge, quotes):
                     return None  # "told the attachés what the job was": a topic, no claim
                 start, end = _subtree_span(child)
+                if _unmarked_clause(child, verb):  # not "after the convention"
+                    start = next(c for c in child.children if c.dep_ == "nsubj").left_edge.idx
                 # "X said A and cited B": a second cue verb joined to the content is its own claim
                 for conj in child.children:
                     if (conj.dep_ == "conj" and conj.i > child.i and conj.pos_ == "VERB"
@@ -676,7 +811,15 @@ class AttributionExtractor:
                 if child.i > verb.i:
                     end = max(end, self._contrast_end(verb, child))
                     end = min(end, self._participle_cue_start(child, end, quotes))
-                parts = self._extend_to_quotes([(start, end)], quotes, keep_out)
+                parts = [(start, end)]
+                displaced = next((c for c in verb.children if c.dep_ == "dep"
+                                  and c.i < verb.i and c.pos_ in {"NOUN", "PROPN"}), None)
+                if (child.i > verb.i and displaced is not None and not any(
+                        c.dep_ in SOURCE_DEPS | {"expl"} for c in child.children)):
+                    # "The difference now, Markov told reporters, is that ...": the
+                    # clause's subject stands before the cue
+                    parts.insert(0, _subtree_span(displaced))
+                parts = self._extend_to_quotes(parts, quotes, keep_out)
                 if child.i < verb.i:
                     parts = [(a, min(b, subject_span[0]) if a < subject_span[0] else b)
                              for a, b in parts]
@@ -686,11 +829,25 @@ class AttributionExtractor:
         # 2. the cue interrupts its content: "Special attention, Gerasimov said, was ..."
         if verb.dep_ == "parataxis" and verb.head.i != verb.i:
             clause = verb.head.head if verb.head.dep_ in {"aux", "auxpass"} else verb.head
+            if clause.dep_ in SOURCE_DEPS and clause.head.pos_ in {"VERB", "AUX"}:
+                clause = clause.head  # "The difference now, he told me, is that ..."
             start, end = _subtree_span(clause)
             before = (start, min(verb.left_edge.idx, subject_span[0]))
             after = (verb.right_edge.idx + len(verb.right_edge), end)
             parts = [p for p in (before, after) if p[1] > p[0]]
             return "parataxis", self._extend_to_quotes(parts, quotes, keep_out), None
+        # 4b (first). “You winning?” she said, but Kevin ... “how the system is rigged,”:
+        # the quotation just before, ending in a comma, question or exclamation mark, is
+        # the content even when later quotations in the sentence belong to other cues
+        quote = self._quote_just_before(doc, sent, quotes)
+        split_off = (quote is not None and verb_class != "belief"
+                     and subject.left_edge.i == sent.start
+                     and subject.right_edge.i + 1 >= verb.i - 1 and subject.i < verb.i
+                     and not self._own_object(verb, quotes)
+                     and not any(c.dep_ in CONTENT_DEPS for c in verb.children))
+        if split_off and doc_text(doc)[quote.start:quote.end].rstrip(
+                QUOTE_MARKS + " ")[-1:] in {",", "?", "!"}:
+            return "quote-before", self._quote_before_parts(doc, sent, verb, quote, quotes), None
         # 3. quotations next to the cue in the sentence: “A,” she said, “B.” / She said: “A”
         touching = [q for q in quotes.overlapping(sent.start_char, sent.end_char)
                     if not (q.start <= verb.idx < q.end)
@@ -711,12 +868,8 @@ class AttributionExtractor:
                 return "quote-after", parts, None
         # 4b. the quotation the sentencizer split off before "X said": “... votes?” X said,
         # looking out on the crowd.
-        quote = self._quote_just_before(doc, sent, quotes)
-        if (quote is not None and verb_class != "belief" and subject.left_edge.i == sent.start
-                and subject.right_edge.i + 1 >= verb.i - 1 and subject.i < verb.i
-                and not self._own_object(verb, quotes)
-                and not any(c.dep_ in CONTENT_DEPS for c in verb.children)):
-            return "quote-before", [(quote.start, quote.end)], None
+        if split_off:
+            return "quote-before", self._quote_before_parts(doc, sent, verb, quote, quotes), None
         # 5. a reported object: "Bloomberg reported on ...", "ruled out the possibility"
         if verb_class == "belief" or any(c.dep_ == "neg" for c in verb.children):
             return None
@@ -741,10 +894,20 @@ class AttributionExtractor:
                                and c.lower_ in {"of", "for"}), None)
                 if complement is not None:
                     end = _subtree_span(complement)[1]
+                elif verb_class == "evidence":
+                    # "Video shows him with his hands in the air before he was shot": what
+                    # a document shows runs to the end of the predicate, up to a comma
+                    for later in (c for c in verb.children if c.i > child.i):
+                        if later.is_punct:
+                            break
+                        end = max(end, _subtree_span(later)[1])
                 elif reason is not None and lemma in JUDGING_VERBS:
                     end = _subtree_span(reason)[1]  # "accused Cruz of associating with ..."
-                elif lemma in NOT_WITH_OBJECT:
-                    return None  # "sees Ukraine as ..." assesses; "has seen mixed results" not
+                elif lemma in NOT_WITH_OBJECT and not (
+                        lemma == "find" and document_noun(subject.lemma_.lower())):
+                    # "sees Ukraine as ..." assesses; "has seen mixed results" does not
+                    # ("A 2014 study found 31 incidents of ..." reports a finding)
+                    return None
                 # the whole noun phrase, determiner and numbers included ("the possibility
                 # of ...", "6,000 layoffs"), but never reaching back over the cue
                 start = child.left_edge.idx if child.left_edge.i > verb.i else child.idx
@@ -752,8 +915,13 @@ class AttributionExtractor:
             if child.dep_ == "prep" and child.lower_ in OBJECT_PREPS and child.i > verb.i:
                 objects = [g for g in child.children if g.dep_ in {"pobj", "pcomp"}]
                 if objects:
-                    return ("prep-object", [_subtree_span(objects[0])],
-                            child.idx + len(child))
+                    start, end = _subtree_span(objects[0])
+                    # "called on Trump to stop attacking Machado": the infinitive the
+                    # parser hung on the cue belongs to what was called for
+                    for later in verb.children:
+                        if later.dep_ == "xcomp" and later.i > objects[0].i:
+                            end = max(end, _subtree_span(later)[1])
+                    return "prep-object", [(start, end)], child.idx + len(child)
         return None
 
     def _prepositional(self, doc: Doc, sent: Span, token: Token,
@@ -764,6 +932,11 @@ class AttributionExtractor:
             if to is None and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
                 to = doc[token.i + 1]
             source_tok = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+            if source_tok is None and to is not None:
+                # "according to show insiders": the parser read the source as a clause
+                source_tok = next((c for c in to.children if c.dep_ == "pcomp"
+                                   and not any(g.dep_ in SOURCE_DEPS for g in c.children)),
+                                  None)
             phrase_head = token
             cue = (token.idx, to.idx + len(to)) if to is not None else None
             phrase = "according to"
@@ -781,6 +954,14 @@ class AttributionExtractor:
         weight = self.lexicon.prep_phrases.get(phrase, 0.8)
         source_start, source_end, source_head = _source_span(source_tok, token)
         phrase_tokens = list(phrase_head.subtree)
+        if phrase_tokens[-1].i + 2 >= sent.end and phrase_tokens[0].i <= sent.start + 1:
+            # "According to X, the move reeks of ...": the parser hung the whole clause on
+            # the source; the phrase ends at the first comma after the source's head
+            comma = next((t for t in phrase_tokens if t.i > source_tok.i and t.text == ","),
+                         None)
+            if comma is not None:
+                phrase_tokens = [t for t in phrase_tokens if t.i < comma.i]
+                source_end = min(source_end, doc[comma.i - 1].idx + len(doc[comma.i - 1]))
         phrase_start = phrase_tokens[0].idx
         phrase_end = phrase_tokens[-1].idx + len(phrase_tokens[-1])
         # the clause the phrase modifies: the sentence, or an embedded clause
@@ -919,6 +1100,17 @@ class AttributionExtractor:
                 if attribution is not None:
                     found.append(attribution)
             offset += len(line)
+        text = doc_text(doc)
+        for match in INVERTED_CUE.finditer(text):
+            quote = quotes.span_at(match.end())
+            if quote is None or not quote.closed or quote.start != match.end():
+                continue
+            attribution = self._line_attribution(
+                doc, match.span("source"), match.span("cue"), (quote.start, quote.end),
+                INVERTED_LEMMAS[match.group("cue").lower()], quotes)
+            if attribution is not None:
+                attribution.pattern = "inverted"
+                found.append(attribution)
         return found
 
     def _line_attribution(self, doc: Doc, source: tuple[int, int], cue: tuple[int, int],

@@ -264,7 +264,10 @@ class SpeakerResolver:
             return
         # 2. a name inside the source
         entities = [e for e in self.ents if e.start_char >= start and e.end_char <= end]
-        people = [e for e in entities if e.label_ == "PERSON"]
+        people = [e for e in entities if e.label_ == "PERSON" and not (
+            e[-1].tag_ == "POS" and e.end_char < end) and not (
+            e.end < len(doc) and doc[e.end].tag_ == "POS" and doc[e.end].idx + 2 < end)]
+        # (not "Gary Johnson's doctor": the doctor speaks, not Gary Johnson)
         determiner = words[0].lower_ if words else ""
         head_lemma = head.lemma_.lower()
         if (not people and determiner == "the" and head.tag_ in {"NN", "NNP"}
@@ -320,7 +323,8 @@ class SpeakerResolver:
         phrase = [t for t in span if not t.is_punct]
         while phrase and phrase[0].lower_ in DETERMINERS:
             phrase = phrase[1:]
-        attribution.source_canonical = " ".join(t.text for t in phrase) or _clean_name(text)
+        attribution.source_canonical = " ".join("".join(
+            t.text_with_ws for t in phrase).split()) or _clean_name(text)
         if noun_type is not None:
             attribution.source_type = noun_type
         elif head.tag_ in {"NNS", "NNPS"}:

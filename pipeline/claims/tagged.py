@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.claims.attribution import (
     ATTITUDE_VERBS,
+    GENERIC_SUBJECTS,
     Attribution,
     doc_text,
 )
@@ -35,7 +36,6 @@ from pipeline.claims.quotes import QuoteIndex
 TAGGED_KEY = "attr_tagged"
 MAX_LINK_GAP = 40  # tokens between a content span and its cue
 TAGGER_WEIGHT = 0.6
-GENERIC_SUBJECTS = {"they", "one", "you", "people"}
 RAISING_VERBS = {"seem", "appear", "look", "sound", "remain", "become"}
 PERSON_PRONOUNS = {"he", "she", "i", "we"}
 
