@@ -84,14 +84,26 @@ class Item:
     extra: dict = field(default_factory=dict)
 
 
-def _locate(raw: str, text: str, near: int | None) -> list[tuple[int, int]]:
-    """Offsets of `text` in `raw`, the occurrence nearest to `near` (gold without offsets)."""
+def _locate(raw: str, text: str, near: tuple[int, int] | None,
+            outside: tuple[int, int] | None = None) -> list[tuple[int, int]]:
+    """Offsets of `text` in `raw` (gold without offsets): the occurrence nearest to the
+    span `near`, measured from its nearer edge, and not inside the span `outside` when
+    another occurrence is not."""
     if not text:
         return []
     starts = [m.start() for m in re.finditer(re.escape(text), raw)]
     if not starts:
         return []
-    start = min(starts, key=lambda s: abs(s - near)) if near is not None else starts[0]
+    if near is None:
+        return [(starts[0], starts[0] + len(text))]
+    low, high = near
+
+    def distance(start: int) -> tuple[bool, int]:
+        end = start + len(text)
+        inside = outside is not None and outside[0] <= start and end <= outside[1]
+        return inside, max(0, low - end, start - high)
+
+    start = min(starts, key=distance)
     return [(start, start + len(text))]
 
 
@@ -124,13 +136,22 @@ def read_gold(path: Path, docs_dir: Path | None) -> list[Item]:
             raw = raw_text(doc_id)
             roles = {}
             content_start = row.get("content_start")
-            for role in ("source", "cue", "content"):
+            content = None if content_start is None else (
+                content_start, row.get("content_end", content_start))
+            cue_span = None
+            for role in ("content", "cue", "source"):
                 text = row.get(f"{role}_text", row.get(role))
                 spans = [tuple(s) for s in row.get(f"{role}_spans") or []]
-                if not spans and role == "content" and content_start is not None:
-                    spans = [(row["content_start"], row["content_end"])]
+                if not spans and role == "content" and content is not None:
+                    spans = [content]
                 if not spans and raw is not None and text:
-                    spans = _locate(raw, text, content_start)
+                    # the cue nearest to where the content starts; the source nearest
+                    # to its cue and outside the content ("..., Markov believes.")
+                    spans = _locate(raw, text, (content_start, content_start)) if (
+                        role == "cue" and content is not None) else _locate(
+                        raw, text, cue_span or content, outside=content)
+                if role == "cue" and spans:
+                    cue_span = (spans[0][0], spans[-1][1])
                 positions = _positions(raw, spans) if raw is not None and spans else frozenset()
                 roles[role] = Role(text, positions)
             items.append(Item(doc_id=doc_id, kind=row.get("kind"),

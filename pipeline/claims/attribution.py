@@ -198,6 +198,11 @@ def _source_span(subject: Token, cue: Token | None = None) -> tuple[int, int, in
         if (child.dep_ in {"relcl", "acl"} and not describes) or (
                 appos_seen and child.dep_ == "prep" and child.i > head.i):
             continue
+        if child.dep_ in {"relcl", "acl"} and child.i > head.i and (
+                _reports(child) or (child.tag_ == "VBG" and child.left_edge.i > 0
+                                    and child.doc[child.left_edge.i - 1].text == ",")):
+            continue  # "Mr. Kamin, who emphasized that ...," reports a claim of its own;
+            # "Trump, speaking to a veterans group," tells the occasion, not the speaker
         appos_seen = appos_seen or child.dep_ == "appos"
         tokens.extend(child.subtree)
     tokens = sorted(set(tokens), key=lambda t: t.i)
@@ -227,6 +232,12 @@ def _source_span(subject: Token, cue: Token | None = None) -> tuple[int, int, in
     return run[0].idx, run[-1].idx + len(run[-1].text.rstrip()), head.i
 
 
+def _reports(clause: Token) -> bool:
+    """Whether a clause is headed by a speech cue with a complement ("who emphasized that")."""
+    return (load_lexicon().verbs.get(clause.lemma_.lower(), ("", 0))[0] == "speech"
+            and any(c.dep_ in CONTENT_DEPS for c in clause.children))
+
+
 def _subject_of(verb: Token, cue_lemmas: dict | None = None) -> Token | None:
     """The subject of a cue verb, inherited through conjunction and control."""
     subjects = [c for c in verb.children
@@ -243,9 +254,14 @@ def _subject_of(verb: Token, cue_lemmas: dict | None = None) -> Token | None:
         for child in verb.head.head.children:
             if child.dep_ == "nsubj":
                 return child
-    # "X said ... and added that": conj verb shares the first verb's subject
-    if verb.dep_ in {"conj", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"}:
-        for child in verb.head.children:
+    # "X said ... and added that": conj verb shares the first verb's subject, through a
+    # chain ("Anderson agreed with McLenny and seemed to think ...")
+    governor = verb
+    for _ in range(3):
+        if governor.dep_ not in {"conj", "xcomp"} or governor.head.pos_ not in {"VERB", "AUX"}:
+            break
+        governor = governor.head
+        for child in governor.children:
             if child.dep_ in SOURCE_DEPS:
                 return child
     # "Analysts said A has contributed to B, citing C": the participle after a comma at
@@ -812,13 +828,19 @@ class AttributionExtractor:
                     end = max(end, self._contrast_end(verb, child))
                     end = min(end, self._participle_cue_start(child, end, quotes))
                 parts = [(start, end)]
-                displaced = next((c for c in verb.children if c.dep_ == "dep"
-                                  and c.i < verb.i and c.pos_ in {"NOUN", "PROPN"}), None)
+                displaced = next((c for c in verb.children if c.pos_ in {"NOUN", "PROPN"} and (
+                    (c.dep_ == "dep" and c.i < verb.i) or (
+                        c.dep_ == "dobj" and verb.i < c.i < child.left_edge.i
+                        and lemma not in HEARER_VERBS))), None)
                 if (child.i > verb.i and displaced is not None and not any(
                         c.dep_ in SOURCE_DEPS | {"expl"} for c in child.children)):
-                    # "The difference now, Markov told reporters, is that ...": the
-                    # clause's subject stands before the cue
-                    parts.insert(0, _subtree_span(displaced))
+                    # "The difference now, Markov told reporters, is that ...", "seemed to
+                    # think the outreach to voters was phony": the clause's subject
+                    # stands apart
+                    if displaced.i < verb.i:
+                        parts.insert(0, _subtree_span(displaced))
+                    else:
+                        parts = [(displaced.left_edge.idx, end)]
                 parts = self._extend_to_quotes(parts, quotes, keep_out)
                 if child.i < verb.i:
                     parts = [(a, min(b, subject_span[0]) if a < subject_span[0] else b)
