@@ -413,6 +413,10 @@ def test_a_clause_without_that_hung_on_the_cue_as_an_adverbial_is_its_content(nl
     ("The main requirement for the mission is a \"lawful request of a member state,\" as a "
      "CSTO memo put it.", "put", "The main requirement for the mission is a \"lawful request "
                                  "of a member state"),
+    ("As one Caliber.Az analyst pointed out with a telling side-by-side, the gap between the "
+     "two blocs is so vast it’s almost laughable.", "pointed out",
+     "the gap between the two blocs is so vast it’s almost laughable"),
+    ("The talks failed, as Markov told reporters on Friday.", "told", "The talks failed"),
 ])
 def test_a_comment_clause_with_as_attributes_the_clause_it_comments_on(
         nlp, text: str, cue: str, content: str) -> None:
@@ -422,6 +426,7 @@ def test_a_comment_clause_with_as_attributes_the_clause_it_comments_on(
 @pytest.mark.parametrize("text", [
     "Lukashenko pursues a rather flexible policy, as they say, bypassing sharp corners.",
     "Markov put the report on the table.",
+    "As Markov spoke about the war, the audience cheered.",
 ])
 def test_idioms_and_other_puts_are_no_claims(nlp, text: str) -> None:
     assert not _claims(nlp, text)
@@ -512,3 +517,12 @@ def test_a_reported_clause_whose_verb_is_a_weak_cue_is_still_the_content(nlp) ->
     claim = _one(_claims(nlp, "The talks ended. Those discussions are continuing, he said."),
                  "said")
     assert claim["content"] == "Those discussions are continuing"
+
+
+def test_a_paragraph_after_a_cue_ending_in_a_colon_is_a_block_quotation(nlp) -> None:
+    text = ("“The CSTO is a disgrace,” Markov said.\n\nThe deputy added:\n\nIt’s typical of "
+            "the bloc. It knows nothing, but the talking never stops.\n\nThe summit ended.")
+    claim = _one(_claims(nlp, text), "added")
+    assert claim["source"] == "The deputy"
+    assert claim["content"] == "It’s typical of the bloc. It knows nothing, but the talking " \
+                               "never stops"

@@ -381,8 +381,12 @@ def _as_clause(verb: Token) -> bool:
             and verb.tag_ != "VBG" and verb.lemma_.lower() not in {"speak", "talk", "ask"}
             and not any(c.dep_ == "nsubj" and c.lower_ in GENERIC_SUBJECTS
                         for c in verb.children)  # "as they say": an idiom
-            and not any(c.dep_ in CONTENT_DEPS | {"xcomp", "prep"} for c in verb.children)
-            and all(c.lower_ in {"it", "this"} for c in verb.children if c.dep_ == "dobj"))
+            and not any(c.dep_ in CONTENT_DEPS | {"xcomp"} or (
+                c.dep_ == "prep" and c.lower_ in OBJECT_PREPS and not any(
+                    g.ent_type_ in {"DATE", "TIME"} for g in c.children))
+                for c in verb.children)
+            and all(c.lower_ in {"it", "this"} or verb.lemma_.lower() in HEARER_VERBS
+                    for c in verb.children if c.dep_ in {"dobj", "dative"}))
 
 
 def _runs(indices: list[int]) -> list[list[int]]:
@@ -735,6 +739,25 @@ class AttributionExtractor:
             return None
         return quote
 
+    @staticmethod
+    def _block_after_colon(doc: Doc, sent: Span) -> tuple[int, int] | None:
+        """The paragraph after "The governor added:" when that ends its paragraph: a
+        block quotation printed without quotation marks."""
+        text = doc_text(doc)
+        colon = sent.start_char + len(text[sent.start_char:sent.end_char].rstrip())
+        if not text[:colon].endswith(":"):
+            return None
+        after = text[colon:]
+        gap = len(after) - len(after.lstrip())
+        if "\n" not in after[:gap]:
+            return None  # the colon does not end the paragraph
+        start = colon + gap
+        stop = text.find("\n", start)
+        block = text[start:len(text) if stop == -1 else stop].rstrip()
+        if len(block.split()) < 4:
+            return None
+        return start, start + len(block)
+
     def _quote_before_parts(self, doc: Doc, sent: Span, verb: Token, quote: QuoteSpan,
                             quotes: QuoteIndex) -> Parts:
         """The split-off quotation before "X said." and, when the sentence ends with the
@@ -888,6 +911,10 @@ class AttributionExtractor:
                                            allow_paragraph=colon)  # "X reports:" + paragraph
             if parts:
                 return "quote-after", parts, None
+            block = self._block_after_colon(doc, sent) if colon and verb_class in {
+                "speech", "report"} else None
+            if block is not None:
+                return "quote-after", [block], None
         # 4b. the quotation the sentencizer split off before "X said": “... votes?” X said,
         # looking out on the crowd.
         if split_off:
