@@ -526,3 +526,30 @@ def test_a_paragraph_after_a_cue_ending_in_a_colon_is_a_block_quotation(nlp) -> 
     assert claim["source"] == "The deputy"
     assert claim["content"] == "It’s typical of the bloc. It knows nothing, but the talking " \
                                "never stops"
+
+
+def test_a_quotation_resumes_after_a_cue_with_a_hearer(nlp) -> None:
+    text = ("\"What makes this new is not just the hacking,\" Markov told reporters, \"but the "
+            "attempt to interfere with the CSTO summit.\"")
+    claim = _one(_claims(nlp, text), "told")
+    assert claim["content"] == ("What makes this new is not just the hacking but the attempt "
+                                "to interfere with the CSTO summit")
+
+
+def test_a_clause_after_a_nearer_cue_is_not_the_first_cues(nlp) -> None:
+    # the parser hangs "Trump would triumph ..." on "said"; it completes "was sure"
+    text = ("“It’s finished,” she said of the 2016 presidential election, in which she was "
+            "sure Trump would triumph and more and more people across the country would at "
+            "last see the truth. “In my head, anyway.”")
+    claims = _claims(nlp, text)
+    assert _one(claims, "said")["content"] == "It’s finished In my head, anyway"
+    assert _one(claims, "was sure")["content"].startswith("Trump would triumph and more")
+
+
+def test_a_document_reads_but_a_person_reading_says_nothing(nlp) -> None:
+    text = ("“From Almaty to Bishkek, we see the CSTO offering members hope,” the letter reads. "
+            "“Our support is not abstract.” Markov read the letter to the deputies.")
+    [claim] = _claims(nlp, text)
+    assert claim["source"] == "the letter" and claim["cue"] == "reads"
+    assert claim["content"] == ("From Almaty to Bishkek, we see the CSTO offering members hope "
+                                "Our support is not abstract")

@@ -444,6 +444,7 @@ JUDGING_VERBS = {"accuse", "blame", "criticize", "criticise", "praise", "credit"
                  "applaud", "hail", "laud", "lambaste", "denounce"}
 GENERIC_SUBJECTS = {"they", "one", "you", "people"}  # "as they say": an idiom
 AS_ONLY_VERBS = {"put"}  # a cue only in a comment clause: "as a memo put it"
+DOCUMENT_ONLY_VERBS = {"read"}  # a cue only with a document as subject: "the letter reads"
 QUESTION_VERBS = {"ask", "wonder", "question"}  # "asked whether ...": the question is the content
 NOMINAL_PREPS = {"of", "for", "about", "against", "on", "with", "over"}
 OBJECT_PREPS = {"on", "about", "for", "of", "against", "over"}
@@ -528,7 +529,8 @@ class AttributionExtractor:
         if self._cue_hashes is None or self._strings is not strings:
             words = set(self.lexicon.verbs) | set(self.lexicon.adjectives) | set(
                 self.lexicon.nouns) | {
-                "according", "opinion", "view", "words", "citing", "quoting"} | AS_ONLY_VERBS
+                "according", "opinion", "view", "words", "citing", "quoting"} | AS_ONLY_VERBS | (
+                DOCUMENT_ONLY_VERBS)
             self._cue_hashes = {strings.add(w) for w in words}
             self._cue_hashes |= {strings.add(w.capitalize()) for w in words}
             self._strings = strings
@@ -553,7 +555,8 @@ class AttributionExtractor:
             if token.lower_ == "according" or (token.lower_ in {"opinion", "view", "words"}
                                                and token.dep_ == "pobj"):
                 attribution = self._prepositional(doc, sent, token, quotes)
-            elif (lemma in self.lexicon.verbs or lemma in AS_ONLY_VERBS) and (
+            elif (lemma in self.lexicon.verbs or lemma in AS_ONLY_VERBS | DOCUMENT_ONLY_VERBS
+                  ) and (
                     token.pos_ in {"VERB", "AUX"} or _verb_tagged_noun(token)):
                 attribution = self._verbal(doc, sent, previous, following, token, quotes)
             elif token.lower_ in self.lexicon.adjectives and token.dep_ == "acomp":
@@ -654,6 +657,10 @@ class AttributionExtractor:
             # by X" is handled as an anaphoric attribution
         if subject is None or (subject.lower_ == "us" and verb.head.lemma_ == "let"):
             return None
+        if lemma in DOCUMENT_ONLY_VERBS:
+            if not document_noun(subject.lemma_.lower()):
+                return None  # "he read the letter": reading is no saying
+            weight = 0.85
         if (subject.lower_ in ANAPHORS and subject.dep_ == "nsubj"
                 and lemma in {"show", "indicate", "mean", "suggest", "find", "demonstrate"}):
             return None  # "this indicates ...": the article's own inference
@@ -822,6 +829,14 @@ class AttributionExtractor:
             if child.dep_ in CONTENT_DEPS and _adopted_by_other_cue(child, verb,
                                                                     self.lexicon.verbs):
                 continue
+            opener = child.left_edge
+            if child.dep_ in CONTENT_DEPS and child.i > verb.i and opener.i > verb.i + 1 and (
+                    opener.nbor(-1).lower_ in self.lexicon.adjectives
+                    or self.lexicon.verbs.get(opener.nbor(-1).lemma_.lower(), ("", 0))[0] in {
+                        "speech", "belief"}) and not any(
+                    c.dep_ in CONTENT_DEPS for c in opener.nbor(-1).children):
+                continue  # "she said of the election, in which she was sure [Trump would
+                # win]": the clause completes the nearer cue
             child_class, child_weight = self.lexicon.verbs.get(child.lemma_.lower(), ("", 0))
             if (child.i < verb.i and child_class == "speech" and child_weight >= 0.8
                     and not quotes.is_quoted(child.idx)
@@ -868,6 +883,12 @@ class AttributionExtractor:
                 if child.i < verb.i:
                     parts = [(a, min(b, subject_span[0]) if a < subject_span[0] else b)
                              for a, b in parts]
+                    if parts and quotes.is_quoted(parts[-1][0]):
+                        # “A,” Schiff told X on Wednesday, “but B.”: the quotation resumes
+                        parts += [(q.start, q.end) for q in quotes.overlapping(
+                            verb.idx, sent.end_char) if q.start > verb.idx and q.start > (
+                            parts[-1][1]) and doc_text(doc)[verb.idx:q.start].rstrip(
+                            " \t").endswith(",")]
                     parts += self._following_quotes(doc, sent.end_char, quotes)
                     return "ccomp-before", parts, None
                 return "ccomp", parts, None
@@ -1076,6 +1097,10 @@ class AttributionExtractor:
         if clause is None:
             clause = next((c for c in copula.children if c.dep_ == "ccomp" and c.i > adjective.i),
                           None)
+        if clause is None:  # "..., in which she was sure [Trump would win]", the parser
+            # having hung the clause on a verb further up
+            clause = next((t for t in doc[adjective.i + 1:sent.end] if t.dep_ in CONTENT_DEPS
+                           and t.left_edge.i == adjective.i + 1), None)
         if subject is None or clause is None:
             return None
         source_start, source_end, source_head = _source_span(subject, copula)
