@@ -553,3 +553,20 @@ def test_a_document_reads_but_a_person_reading_says_nothing(nlp) -> None:
     assert claim["source"] == "the letter" and claim["cue"] == "reads"
     assert claim["content"] == ("From Almaty to Bishkek, we see the CSTO offering members hope "
                                 "Our support is not abstract")
+
+
+def test_a_that_clause_the_parser_read_as_an_adverbial_and_the_next_act(nlp) -> None:
+    text = ("Peskov tweeted in the early morning that Pashinyan was “disgusting” and “a con” "
+            "and encouraged Americans to “check out” his speech.")
+    claims = _claims(nlp, text)
+    assert _one(claims, "tweeted")["content"] == "Pashinyan was “disgusting” and “a con"
+    assert _one(claims, "encouraged")["source"] == "Peskov"
+
+
+def test_a_noun_before_the_clause_is_no_cue_to_take_it(nlp) -> None:
+    # "email" is a cue verb of the lexicon, but here a noun
+    text = ("Spokeswoman Maria Zakharova said via email that, “Of course the CSTO is going to "
+            "defend itself” against what the ministry sees as a coordinated media attack.")
+    claim = _one(_claims(nlp, text), "said")
+    assert claim["content"].endswith("against what the ministry sees as a coordinated media "
+                                     "attack")

@@ -249,7 +249,8 @@ def _subject_of(verb: Token, cue_lemmas: dict | None = None) -> Token | None:
         return min(subjects, key=lambda c: abs(c.i - verb.i))
     # "The CSTO said it was not authorized ... and cited ...": a cue verb parsed as
     # conjoined to the content clause shares the subject of the cue that governs it
-    if (cue_lemmas and verb.dep_ == "conj" and verb.head.dep_ == "ccomp"
+    if (cue_lemmas and verb.dep_ == "conj" and (
+            verb.head.dep_ == "ccomp" or _unmarked_clause(verb.head, verb.head.head))
             and verb.head.head.lemma_.lower() in cue_lemmas):
         for child in verb.head.head.children:
             if child.dep_ == "nsubj":
@@ -407,8 +408,8 @@ def _unmarked_clause(child: Token, verb: Token) -> bool:
     return (child.dep_ == "advcl" and child.i > verb.i and child.pos_ in {"VERB", "AUX"}
             and not any(c.dep_ in CONTENT_DEPS for c in verb.children)
             and any(c.dep_ == "nsubj" for c in child.children)
-            and not any(c.dep_ in {"mark", "advmod"} and c.i < child.i
-                        for c in child.children)
+            and not any(c.dep_ in {"mark", "advmod"} and c.i < child.i and c.lower_ != "that"
+                        for c in child.children)  # ("that" tagged as an adverb is a mark)
             and not doc_text(child.doc)[verb.idx:child.left_edge.idx].rstrip().endswith(","))
 
 
@@ -831,9 +832,10 @@ class AttributionExtractor:
                 continue
             opener = child.left_edge
             if child.dep_ in CONTENT_DEPS and child.i > verb.i and opener.i > verb.i + 1 and (
-                    opener.nbor(-1).lower_ in self.lexicon.adjectives
-                    or self.lexicon.verbs.get(opener.nbor(-1).lemma_.lower(), ("", 0))[0] in {
-                        "speech", "belief"}) and not any(
+                    (opener.nbor(-1).lower_ in self.lexicon.adjectives
+                     and opener.nbor(-1).pos_ == "ADJ")
+                    or (self.lexicon.verbs.get(opener.nbor(-1).lemma_.lower(), ("", 0))[0] in {
+                        "speech", "belief"} and opener.nbor(-1).pos_ == "VERB")) and not any(
                     c.dep_ in CONTENT_DEPS for c in opener.nbor(-1).children):
                 continue  # "she said of the election, in which she was sure [Trump would
                 # win]": the clause completes the nearer cue
