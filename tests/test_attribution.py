@@ -570,3 +570,22 @@ def test_a_noun_before_the_clause_is_no_cue_to_take_it(nlp) -> None:
     claim = _one(_claims(nlp, text), "said")
     assert claim["content"].endswith("against what the ministry sees as a coordinated media "
                                      "attack")
+
+
+def test_seeing_something_happen_is_no_belief_and_according_to_scopes_the_sentence(
+        nlp) -> None:
+    text = ("The top 1 percent would see their after-tax incomes go up by as much as 19.9 "
+            "percent, according to the Institute for the Study of War.")
+    [claim] = _claims(nlp, text)
+    assert claim["cue"] == "according to"
+    assert claim["content"] == ("The top 1 percent would see their after-tax incomes go up by "
+                                "as much as 19.9 percent")
+
+
+def test_a_concession_with_a_cue_of_its_own_ends_the_first_content(nlp) -> None:
+    text = ("Markov said the nonstop demands of the war sometimes erase the barriers that "
+            "smaller members face, though he noted members are beginning to demand a say.")
+    claims = _claims(nlp, text)
+    assert _one(claims, "said")["content"] == ("the nonstop demands of the war sometimes erase "
+                                              "the barriers that smaller members face")
+    assert _one(claims, "noted")["content"] == "members are beginning to demand a say"

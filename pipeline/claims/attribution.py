@@ -444,6 +444,7 @@ JUDGING_VERBS = {"accuse", "blame", "criticize", "criticise", "praise", "credit"
                  "slam", "attack", "condemn", "commend", "chide", "scold", "rebuke", "charge",
                  "applaud", "hail", "laud", "lambaste", "denounce"}
 GENERIC_SUBJECTS = {"they", "one", "you", "people"}  # "as they say": an idiom
+PERCEPTION_VERBS = {"see", "watch", "hear", "feel", "notice"}
 AS_ONLY_VERBS = {"put"}  # a cue only in a comment clause: "as a memo put it"
 DOCUMENT_ONLY_VERBS = {"read"}  # a cue only with a document as subject: "the letter reads"
 QUESTION_VERBS = {"ask", "wonder", "question"}  # "asked whether ...": the question is the content
@@ -696,6 +697,16 @@ class AttributionExtractor:
                     and not any(c.dep_ in SOURCE_DEPS for c in token.children)
                     and not quotes.is_quoted(token.idx)):
                 return token.doc[token.i - 1].idx
+            # "said A, though she noted B": a concession with a cue of its own
+            if (token.dep_ == "advcl" and token.i > clause.i and token.idx < end
+                    and self.lexicon.verbs.get(token.lemma_.lower(), ("", 0))[0]
+                    in {"speech", "report", "belief", "assessment"}
+                    and any(c.dep_ == "nsubj" for c in token.children)
+                    and not quotes.is_quoted(token.idx)):
+                mark = next((c for c in token.children if c.dep_ == "mark" and c.lower_ in {
+                    "though", "although", "while", "whereas"}), None)
+                if mark is not None and mark.i > 0 and token.doc[mark.i - 1].text == ",":
+                    return token.doc[mark.i - 1].idx
         return end
 
     def _contrast_end(self, verb: Token, clause: Token) -> int:
@@ -846,6 +857,9 @@ class AttributionExtractor:
                     and any(c.dep_ == "conj" for c in child.children)
                     and not any(c.dep_ in {"ccomp", "dobj", "xcomp"} for c in child.children)):
                 continue  # "she said, but ... , Melanie said yes": a cue of its own
+            if (lemma in PERCEPTION_VERBS and child.tag_ in {"VB", "VBP"}
+                    and not any(c.dep_ in {"mark", "aux"} for c in child.children)):
+                continue  # "would see their incomes go up": seeing happen, no belief
             if child.dep_ in CONTENT_DEPS or child.head.i != verb.i or (
                     child.dep_ == "xcomp" and lemma in {
                     "say", "claim", "promise", "vow", "pledge", "threaten", "expect"}) or (
@@ -1041,7 +1055,7 @@ class AttributionExtractor:
         scope_start, scope_end = sent.start_char, sent.end_char
         clause = phrase_head.head
         if (clause.i != sent.root.i and clause.pos_ in {"VERB", "AUX"}
-                and clause.dep_ in {"advcl", "relcl", "ccomp", "conj"}):
+                and clause.dep_ in {"advcl", "relcl", "conj"}):
             scope_start, scope_end = _subtree_span(clause)
         # the rest of that clause, on both sides of the phrase
         parts = [(scope_start, phrase_start), (phrase_end, scope_end)]
