@@ -589,3 +589,16 @@ def test_a_concession_with_a_cue_of_its_own_ends_the_first_content(nlp) -> None:
     assert _one(claims, "said")["content"] == ("the nonstop demands of the war sometimes erase "
                                               "the barriers that smaller members face")
     assert _one(claims, "noted")["content"] == "members are beginning to demand a say"
+
+
+def test_what_someone_says_as_a_subject_is_no_reported_clause(nlp) -> None:
+    assert not [c for c in _claims(nlp, "We don't care. Everything Markov says is a lie "
+                                        "unless proven otherwise.") if c["cue"] == "says"]
+
+
+def test_a_cue_between_commas_read_as_a_relative_clause_interrupts_its_content(nlp) -> None:
+    text = ("We don't care. The difference now, Markov told reporters on Friday, is that the "
+            "CSTO has a mandate from all six members.")
+    claim = _one(_claims(nlp, text), "told")
+    assert claim["content"] == ("The difference now is that the CSTO has a mandate from all "
+                                "six members")

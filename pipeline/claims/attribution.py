@@ -198,6 +198,8 @@ def _source_span(subject: Token, cue: Token | None = None) -> tuple[int, int, in
         if (child.dep_ in {"relcl", "acl"} and not describes) or (
                 appos_seen and child.dep_ == "prep" and child.i > head.i):
             continue
+        if child.dep_ == "npadvmod" and child.ent_type_ in {"DATE", "TIME"}:
+            continue  # "Trump this week said": when, not who
         if child.dep_ in {"relcl", "acl"} and child.i > head.i and (
                 _reports(child) or (child.tag_ == "VBG" and child.left_edge.i > 0
                                     and child.doc[child.left_edge.i - 1].text == ",")):
@@ -399,6 +401,22 @@ def _runs(indices: list[int]) -> list[list[int]]:
         else:
             runs.append([index])
     return runs
+
+
+def _interrupting_relcl(verb: Token) -> bool:
+    """A cue set off by commas that the parser read as a relative clause of the subject:
+    "The difference now, Markov told reporters, is that ..." ("Markov" is no relative
+    pronoun, and the cue has no complement of its own)."""
+    doc = verb.doc
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return (verb.dep_ == "relcl" and subject is not None
+            and subject.lower_ not in RELATIVE_PRONOUNS and verb.head.dep_ in SOURCE_DEPS
+            and "," in {verb.left_edge.text, doc[max(0, verb.left_edge.i - 1)].text}
+            and "," in {verb.right_edge.text,
+                        doc[min(len(doc) - 1, verb.right_edge.i + 1)].text}
+            and not any(c.dep_ in CONTENT_DEPS for c in verb.children)
+            and not any(t.lower_ in {"which", "who", "whom", "whose", "where", "when"}
+                        for t in verb.subtree))  # "..., during which he announced ...,"
 
 
 def _unmarked_clause(child: Token, verb: Token) -> bool:
@@ -866,6 +884,16 @@ class AttributionExtractor:
                     _unmarked_clause(child, verb) and verb_class == "speech"):
                 if child.i > verb.i and names_a_topic(lemma, child.left_edge, quotes):
                     return None  # "told the attachés what the job was": a topic, no claim
+                displaced = next((c for c in verb.children if c.pos_ in {"NOUN", "PROPN"} and (
+                    (c.dep_ == "dep" and c.i < verb.i) or (
+                        c.dep_ == "dobj" and verb.i < c.i < child.left_edge.i
+                        and lemma not in HEARER_VERBS))), None)
+                if (child.dep_ == "ccomp" and child.i > verb.i and displaced is None
+                        and child.tag_ in {"VBZ", "VBD"} and not quotes.is_quoted(child.idx)
+                        and not any(c.dep_ in SOURCE_DEPS | {"expl", "csubj", "mark"}
+                                    for c in child.children)):
+                    continue  # "Everything Trump says is a lie": the verb of the sentence,
+                    # not a reported clause (which has a subject of its own)
                 start, end = _subtree_span(child)
                 if _unmarked_clause(child, verb):  # not "after the convention"
                     start = next(c for c in child.children if c.dep_ == "nsubj").left_edge.idx
@@ -882,10 +910,6 @@ class AttributionExtractor:
                     end = max(end, self._contrast_end(verb, child))
                     end = min(end, self._participle_cue_start(child, end, quotes))
                 parts = [(start, end)]
-                displaced = next((c for c in verb.children if c.pos_ in {"NOUN", "PROPN"} and (
-                    (c.dep_ == "dep" and c.i < verb.i) or (
-                        c.dep_ == "dobj" and verb.i < c.i < child.left_edge.i
-                        and lemma not in HEARER_VERBS))), None)
                 if (child.i > verb.i and displaced is not None and not any(
                         c.dep_ in SOURCE_DEPS | {"expl"} for c in child.children)):
                     # "The difference now, Markov told reporters, is that ...", "seemed to
@@ -909,7 +933,7 @@ class AttributionExtractor:
                     return "ccomp-before", parts, None
                 return "ccomp", parts, None
         # 2. the cue interrupts its content: "Special attention, Gerasimov said, was ..."
-        if verb.dep_ == "parataxis" and verb.head.i != verb.i:
+        if (verb.dep_ == "parataxis" and verb.head.i != verb.i) or _interrupting_relcl(verb):
             clause = verb.head.head if verb.head.dep_ in {"aux", "auxpass"} else verb.head
             if clause.dep_ in SOURCE_DEPS and clause.head.pos_ in {"VERB", "AUX"}:
                 clause = clause.head  # "The difference now, he told me, is that ..."
