@@ -602,3 +602,26 @@ def test_a_cue_between_commas_read_as_a_relative_clause_interrupts_its_content(n
     claim = _one(_claims(nlp, text), "told")
     assert claim["content"] == ("The difference now is that the CSTO has a mandate from all "
                                 "six members")
+
+
+@pytest.mark.parametrize("text, source, content", [
+    ("Markov then appeared on Caliber.Az on Tuesday and began by saying he would “never” "
+     "support the deployment.", "Markov", "he would “never” support the deployment"),
+    ("Kartopolov appeared at a Duma hearing for his role in promoting the protocol and for "
+     "saying that the CSTO was a “magic cure.”", "Kartopolov", "the CSTO was a “magic cure"),
+    ("Tokayev refuses to discuss the mission, aside from saying he wants a smaller "
+     "contingent.", "Tokayev", "he wants a smaller contingent"),
+])
+def test_a_gerund_of_saying_after_a_preposition_is_the_clause_subjects(
+        nlp, text: str, source: str, content: str) -> None:
+    claim = _one(_claims(nlp, text), "saying")
+    assert claim["source"] == source and claim["content"] == content
+
+
+def test_a_participle_of_saying_on_a_noun_has_that_noun_as_speaker(nlp) -> None:
+    text = ("The video concludes with footage of Putin saying during the summit last week, "
+            "“That makes the CSTO stronger,” when Tokayev thanked him.")
+    claims = _claims(nlp, text)
+    assert not [c for c in claims if c["cue"] == "concludes"]
+    claim = _one(claims, "saying")
+    assert claim["source"] == "Putin" and claim["content"] == "That makes the CSTO stronger"

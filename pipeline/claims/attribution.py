@@ -157,7 +157,9 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Shrink a character span past surrounding punctuation, quote marks and a leading
     complementizer 'that'."""
     text = doc_text(doc)
+    quoted = False
     while start < end and (text[start] in TRIM or text[start] in QUOTE_MARKS):
+        quoted = quoted or text[start] in QUOTE_MARKS
         start += 1
     end = _trim_end(text, start, end)
     dangling = DANGLING_END.search(text, start, end)
@@ -165,7 +167,7 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
         # "... would be more intense and": the next clause is not said
         end = _trim_end(text, start, dangling.start())
     lowered = text[start:start + 5].lower()
-    if lowered == "that " and end - start > 5:
+    if lowered == "that " and end - start > 5 and not quoted:  # (“That makes me smart”)
         word = doc.char_span(start, start + 4)
         if word is None or word[0].dep_ != "det":  # "said that claim smacked of ..." keeps it
             start += 5
@@ -276,6 +278,24 @@ def _subject_of(verb: Token, cue_lemmas: dict | None = None) -> Token | None:
         for child in verb.head.head.children:
             if child.dep_ == "nsubj":
                 return child
+    # "began by saying he would never ...", "After saying her foot was swollen, she was
+    # whisked off": a gerund after a preposition is said by the clause's subject
+    if verb.tag_ == "VBG" and verb.dep_ == "pcomp" and cue_lemmas and cue_lemmas.get(
+            verb.lemma_.lower(), ("", 0))[0] in {"speech", "report", "belief"}:
+        preposition = verb.head
+        while preposition.dep_ == "conj" and preposition.head.i != preposition.i:
+            preposition = preposition.head  # "for his role in ... and for saying that"
+        governor = preposition.head
+        if governor.dep_ == "advmod" and preposition.dep_ == "prep":
+            governor = governor.head  # "aside from saying"
+        if preposition.dep_ == "prep" and governor.pos_ in {"VERB", "AUX"}:
+            return _subject_of(governor)
+    # "footage of Trump saying ...", "postings that included one saying that ...": the
+    # noun the participle describes is the speaker
+    if (verb.tag_ == "VBG" and verb.dep_ == "acl" and verb.head.pos_ in {"NOUN", "PROPN",
+                                                                         "NUM", "PRON"}
+            and verb.head.i < verb.i):
+        return verb.head
     # "..., saying that": participial clause of a reporting verb
     if verb.dep_ in {"advcl", "xcomp"} and verb.tag_ == "VBG":
         for child in verb.head.children:
@@ -660,6 +680,9 @@ class AttributionExtractor:
                 verb: Token, quotes: QuoteIndex) -> Attribution | None:
         lemma = verb.lemma_.lower()
         verb_class, weight = self.lexicon.verbs.get(lemma, ("speech", 0.6))
+        if lemma == "conclude" and any(c.dep_ == "prep" and c.lower_ == "with"
+                                       for c in verb.children):
+            return None  # "The spot concludes with footage of ...": it ends, says nothing
         if lemma in AS_ONLY_VERBS:
             if not _as_clause(verb):
                 return None
