@@ -625,3 +625,20 @@ def test_a_participle_of_saying_on_a_noun_has_that_noun_as_speaker(nlp) -> None:
     assert not [c for c in claims if c["cue"] == "concludes"]
     claim = _one(claims, "saying")
     assert claim["source"] == "Putin" and claim["content"] == "That makes the CSTO stronger"
+
+
+def test_a_subject_the_parser_made_an_adverbial_of_the_cue_between_commas(nlp) -> None:
+    text = ("Workers were under pressure to meet sales targets. These employees, Markov "
+            "explained earlier in the committee hearing, were “well-paid,” making between "
+            "$30,000 and $60,000 a year.")
+    claim = _one(_claims(nlp, text), "explained")
+    assert claim["content"] == ("These employees were “well-paid,” making between $30,000 and "
+                                "$60,000 a year")
+
+
+def test_according_to_takes_the_whole_quotation_over_its_sentences(nlp) -> None:
+    text = ("According to Markov, “If it was left up to the CSTO, it wouldn’t act. Because the "
+            "criticism is that nobody cares.” He left.")
+    claim = _one(_claims(nlp, text), "According to")
+    assert claim["content"] == ("If it was left up to the CSTO, it wouldn’t act. Because the "
+                                "criticism is that nobody cares")

@@ -977,6 +977,20 @@ class AttributionExtractor:
         if split_off and doc_text(doc)[quote.start:quote.end].rstrip(
                 QUOTE_MARKS + " ")[-1:] in {",", "?", "!"}:
             return "quote-before", self._quote_before_parts(doc, sent, verb, quote, quotes), None
+        # 2b. "These employees, Stumpf explained at the hearing, were “well-paid,” ...": the
+        # parser made the subject an adverbial of the cue and the predicate a conjunct
+        fronted = next((c for c in verb.children if c.dep_ in {"npadvmod", "dep"}
+                        and c.i < subject.left_edge.i and c.pos_ in {"NOUN", "PROPN"}), None)
+        predicate = next((c for c in verb.children if c.dep_ == "conj" and c.i > verb.i
+                          and c.pos_ in {"VERB", "AUX"}
+                          and not any(g.dep_ in SOURCE_DEPS for g in c.children)), None)
+        if (fronted is not None and predicate is not None
+                and doc[fronted.right_edge.i + 1].text == ","):
+            cc = [c for c in verb.children if c.dep_ == "cc" and fronted.i < c.i < predicate.i]
+            if not cc:
+                parts = [_subtree_span(fronted),
+                         (_subtree_span(predicate)[0], _subtree_span(verb)[1])]
+                return "parataxis", self._extend_to_quotes(parts, quotes, keep_out), None
         # 3. quotations next to the cue in the sentence: “A,” she said, “B.” / She said: “A”
         touching = [q for q in quotes.overlapping(sent.start_char, sent.end_char)
                     if not (q.start <= verb.idx < q.end)
@@ -1120,6 +1134,8 @@ class AttributionExtractor:
         parts = [p for p in parts if doc_text(doc)[p[0]:p[1]].strip(TRIM + ".")]
         if not parts:
             return None
+        # "According to Limbaugh, “A. B. C.”": the whole quotation, over its sentences
+        parts = self._extend_to_quotes(parts, quotes, [(source_start, source_end), cue])
         return self._finish(doc, parts, (source_start, source_end), source_head, cue,
                             phrase, weight, "according", quotes)
 
