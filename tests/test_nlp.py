@@ -58,3 +58,14 @@ def test_the_rare_rules_fire(stock_and_table) -> None:
     there_is = next(t for t in doc if t.lower_ == "is" and t.nbor(-1).lower_ == "there")
     assert there_is.pos_ == "VERB"
     assert all(t.pos_ == "SPACE" and t.tag_ == "_SP" for t in doc if t.is_space)
+
+
+def test_sentences_end_at_paragraphs_and_stops_never_after_a_word(nlp) -> None:
+    # the stock parser cuts the second sentence after "13th" (and, in PolNeAR dev, 26
+    # others after a word, "... about Machado as | examples of ...")
+    text = ("Russia calls the CSTO a shield.\n\nMarkov said she felt the 13th Amendment was "
+            "worth examining. It met in the U.S. The deputy left")
+    sentences = [s.text.strip() for s in nlp(text).sents]
+    assert sentences == ["Russia calls the CSTO a shield.",
+                         "Markov said she felt the 13th Amendment was worth examining.",
+                         "It met in the U.S.", "The deputy left"]
