@@ -642,3 +642,12 @@ def test_according_to_takes_the_whole_quotation_over_its_sentences(nlp) -> None:
     claim = _one(_claims(nlp, text), "According to")
     assert claim["content"] == ("If it was left up to the CSTO, it wouldn’t act. Because the "
                                 "criticism is that nobody cares")
+
+
+def test_a_headline_name_and_colon_is_a_speaker_the_article_names_later(nlp) -> None:
+    text = ("Pashinyan: CSTO Won’t Be at the Border, Russia Was ‘Mocking’ Armenia.\n\nOn "
+            "Sunday, Armenian Prime Minister Nikol Pashinyan spoke to reporters.")
+    claim = _one(_claims(nlp, text), ":")
+    assert claim["source"] == "Pashinyan" and claim["canonical"] == "Nikol Pashinyan"
+    assert claim["content"] == "CSTO Won’t Be at the Border, Russia Was ‘Mocking’ Armenia"
+    assert not _claims(nlp, "Warning: the CSTO needs to act.\n\nNikol Pashinyan spoke.")

@@ -423,6 +423,13 @@ def _runs(indices: list[int]) -> list[list[int]]:
     return runs
 
 
+def _named_elsewhere(doc: Doc, name: str) -> bool:
+    """Whether the article names `name` as a person or organisation somewhere (a headline
+    "Pence: ..." where the model tagged no entity, "Mike Pence" later in the text)."""
+    return any(e.label_ in {"PERSON", "ORG"} and (e.text == name or e.text.endswith(" " + name))
+               for e in doc.ents)
+
+
 def _interrupting_relcl(verb: Token) -> bool:
     """A cue set off by commas that the parser read as a relative clause of the subject:
     "The difference now, Markov told reporters, is that ..." ("Markov" is no relative
@@ -1276,7 +1283,8 @@ class AttributionExtractor:
             return None  # "The Kremlin's New Army: ..." is a title, not a speaker
         if lemma == ":" and not (span.root.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}
                                  or span.text.isupper()
-                                 or span.root.lemma_.lower() in DOCUMENT_NOUNS):
+                                 or span.root.lemma_.lower() in DOCUMENT_NOUNS
+                                 or _named_elsewhere(doc, span.text)):
             return None
         return self._finish(doc, [content], source, span.root.i, cue, lemma, 0.7,
                             "line", quotes)

@@ -319,7 +319,14 @@ class SpeakerResolver:
                 attribution.source_named = False
                 attribution.source_role = _clean_name(text)
                 return
-        # 4. unnamed sources keep their words
+        # 4. a surname the model tagged no entity in ("Pence: ..." in a headline) is the
+        # person the article names in full
+        if len(words) == 1 and words[0].text[:1].isupper() and words[0].lower_ in self.full_names:
+            attribution.source_canonical = self.full_names[words[0].lower_]
+            attribution.source_type = "PERSON"
+            attribution.source_named = True
+            return
+        # 5. unnamed sources keep their words
         phrase = [t for t in span if not t.is_punct]
         while phrase and phrase[0].lower_ in DETERMINERS:
             phrase = phrase[1:]
