@@ -651,3 +651,13 @@ def test_a_headline_name_and_colon_is_a_speaker_the_article_names_later(nlp) -> 
     assert claim["source"] == "Pashinyan" and claim["canonical"] == "Nikol Pashinyan"
     assert claim["content"] == "CSTO Won’t Be at the Border, Russia Was ‘Mocking’ Armenia"
     assert not _claims(nlp, "Warning: the CSTO needs to act.\n\nNikol Pashinyan spoke.")
+
+
+def test_the_time_of_telling_and_the_reporters_description_are_cut_from_the_content(
+        nlp) -> None:
+    text = ("The president told Armenians this weekend he would consider it a \"personal "
+            "insult\" if they did not vote for Pashinyan, implicitly putting his name on the "
+            "line as his former minister struggles.")
+    claim = _one(_claims(nlp, text), "told")
+    assert claim["content"] == ("he would consider it a \"personal insult\" if they did not "
+                                "vote for Pashinyan")

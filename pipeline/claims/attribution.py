@@ -757,6 +757,21 @@ class AttributionExtractor:
                     return token.doc[mark.i - 1].idx
         return end
 
+    @staticmethod
+    def _trailing_participle(clause: Token, end: int) -> int:
+        """Where ", implicitly putting his name on the line ..." begins at the end of a
+        reported clause: the reporter's description of the act, not what was said."""
+        doc = clause.doc
+        for token in clause.subtree:
+            if (token.tag_ == "VBG" and token.dep_ == "advcl" and token.right_edge.idx
+                    + len(token.right_edge) >= end and not any(
+                        c.dep_ in SOURCE_DEPS for c in token.children)):
+                first = token.left_edge
+                if first.i > 0 and doc[first.i - 1].text == "," and all(
+                        t.dep_ == "advmod" for t in doc[first.i:token.i]):
+                    return doc[first.i - 1].idx
+        return end
+
     def _contrast_end(self, verb: Token, clause: Token) -> int:
         """End of a "but ..." the parser hung on the cue instead of its clause ("said the
         deal was fair, but it will be difficult"): the speaker's own qualification."""
@@ -927,6 +942,14 @@ class AttributionExtractor:
                 start, end = _subtree_span(child)
                 if _unmarked_clause(child, verb):  # not "after the convention"
                     start = next(c for c in child.children if c.dep_ == "nsubj").left_edge.idx
+                clause_subject = next((c for c in child.children if c.dep_ == "nsubj"), None)
+                if child.i > verb.i and clause_subject is not None and all(
+                        t.ent_type_ in {"DATE", "TIME"} for t in child.doc[
+                            child.left_edge.i:clause_subject.left_edge.i] if not t.is_punct):
+                    # "told African-Americans this weekend he would ...": when, not what
+                    start = clause_subject.left_edge.idx
+                if child.i > verb.i:
+                    end = min(end, self._trailing_participle(child, end))
                 # "X said A and cited B": a second cue verb joined to the content is its own claim
                 for conj in child.children:
                     if (conj.dep_ == "conj" and conj.i > child.i and conj.pos_ == "VERB"
