@@ -661,3 +661,11 @@ def test_the_time_of_telling_and_the_reporters_description_are_cut_from_the_cont
     claim = _one(_claims(nlp, text), "told")
     assert claim["content"] == ("he would consider it a \"personal insult\" if they did not "
                                 "vote for Pashinyan")
+
+
+def test_a_cue_repeated_after_a_reported_clause_leaves_the_first_cue_its_claim(nlp) -> None:
+    text = ("The film was shown in Almaty.\n\nMarkov said he felt the CSTO treaty was worth "
+            "examining because “most people don’t know about that loophole,” he said.")
+    claim = _one(_claims(nlp, text), "said")
+    assert claim["source"] == "Markov"
+    assert claim["content"].startswith("he felt the CSTO treaty was worth examining")

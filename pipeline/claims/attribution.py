@@ -920,6 +920,12 @@ class AttributionExtractor:
                     and any(c.dep_ == "conj" for c in child.children)
                     and not any(c.dep_ in {"ccomp", "dobj", "xcomp"} for c in child.children)):
                 continue  # "she said, but ... , Melanie said yes": a cue of its own
+            if (child.i < verb.i and child_class == "speech" and child_weight >= 0.8
+                    and not quotes.is_quoted(child.idx)
+                    and any(c.dep_ == "nsubj" for c in child.children)
+                    and any(c.dep_ in CONTENT_DEPS for c in child.children)):
+                continue  # "DuVernay said she felt A because “B,” she said.": the first
+                # cue reports its own clause; the second repeats it
             if (lemma in PERCEPTION_VERBS and child.tag_ in {"VB", "VBP"}
                     and not any(c.dep_ in {"mark", "aux"} for c in child.children)):
                 continue  # "would see their incomes go up": seeing happen, no belief
