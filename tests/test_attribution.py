@@ -669,3 +669,18 @@ def test_a_cue_repeated_after_a_reported_clause_leaves_the_first_cue_its_claim(n
     claim = _one(_claims(nlp, text), "said")
     assert claim["source"] == "Markov"
     assert claim["content"].startswith("he felt the CSTO treaty was worth examining")
+
+
+@pytest.mark.parametrize("text, source", [
+    ("In 2001 an arbitration panel found the CSTO was in breach of the agreement.",
+     "an arbitration panel"),
+    ("The authors of the report found an astonishing 73 percent of CSTO troops were "
+     "conscripts.", "The authors of the report"),
+])
+def test_people_and_bodies_that_judge_report_what_they_found(nlp, text: str,
+                                                              source: str) -> None:
+    assert _one(_claims(nlp, text), "found")["source"] == source
+
+
+def test_what_an_event_found_is_no_finding(nlp) -> None:
+    assert not _claims(nlp, "The intervention found its limits in Kazakhstan.")

@@ -423,6 +423,15 @@ def _runs(indices: list[int]) -> list[list[int]]:
     return runs
 
 
+def _finder(subject: Token) -> bool:
+    """A subject whose "found" reports a finding: people by role ("the authors",
+    "researchers") and bodies that judge ("an arbitration panel", "the court")."""
+    from pipeline.claims.speakers import _person_roles
+
+    lemma = subject.lemma_.lower()
+    return lemma in _person_roles() or lemma in FINDING_BODIES or subject.ent_type_ == "ORG"
+
+
 def _named_elsewhere(doc: Doc, name: str) -> bool:
     """Whether the article names `name` as a person or organisation somewhere (a headline
     "Pence: ..." where the model tagged no entity, "Mike Pence" later in the text)."""
@@ -489,6 +498,9 @@ JUDGING_VERBS = {"accuse", "blame", "criticize", "criticise", "praise", "credit"
                  "slam", "attack", "condemn", "commend", "chide", "scold", "rebuke", "charge",
                  "applaud", "hail", "laud", "lambaste", "denounce"}
 GENERIC_SUBJECTS = {"they", "one", "you", "people"}  # "as they say": an idiom
+FINDING_BODIES = {"panel", "court", "jury", "judge", "tribunal", "commission", "committee",
+                  "inquiry", "watchdog", "regulator", "auditor", "inspector", "investigator",
+                  "researcher", "scientist", "author"}
 PERCEPTION_VERBS = {"see", "watch", "hear", "feel", "notice"}
 AS_ONLY_VERBS = {"put"}  # a cue only in a comment clause: "as a memo put it"
 DOCUMENT_ONLY_VERBS = {"read"}  # a cue only with a document as subject: "the letter reads"
@@ -715,8 +727,10 @@ class AttributionExtractor:
                 and lemma in {"show", "indicate", "mean", "suggest", "find", "demonstrate"}):
             return None  # "this indicates ...": the article's own inference
         if (verb_class == "evidence" and not document_noun(subject.lemma_.lower())
-                and subject.ent_type_ != "PERSON" and subject.lower_ not in PRONOUNS):
+                and subject.ent_type_ != "PERSON" and subject.lower_ not in PRONOUNS
+                and not (lemma == "find" and _finder(subject))):
             return None  # "the intervention demonstrated ...": the article's own reading
+            # ("the authors of the report found", "an arbitration panel found" report one)
         if quotes.is_quoted(subject.idx) and not quotes.is_quoted(verb.idx):
             return None  # a quoted phrase is what was said, not who said it
         source_start, source_end, source_head = _source_span(subject, verb)
