@@ -307,3 +307,16 @@ def test_telling_someone_what_the_job_was_is_no_tagged_claim(parse_nlp: Language
     assert not _tagged_claims(parse_nlp, text, [
         ("SOURCE", "the chief of the Russian General Staff, Valery Gerasimov,"), ("CUE", "told"),
         ("CONTENT", "what the job was")])
+
+
+def test_a_tagged_claim_the_rules_also_found_keeps_the_rules_boundaries(
+        parse_nlp: Language) -> None:
+    text = _line("003_f866f8617738da58",
+                 "The Armenian government stressed the non-military nature of the deployment, "
+                 "but this mission marked for the first time integrated operations between "
+                 "CSTO member states abroad.")
+    claims = _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "The Armenian government"), ("CUE", "stressed"),
+        ("CONTENT", "the non-military nature of the deployment, but this mission")])
+    assert claims == [("The Armenian government", "stressed",
+                       "the non-military nature of the deployment")]

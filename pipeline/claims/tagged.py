@@ -15,8 +15,9 @@ two parts), and each CUE takes the nearest SOURCE in its sentence; a CONTENT wit
 no cue to join takes the verb it hangs on in the parse, and then needs a tagged
 SOURCE. Wishes, plans and refusals stay out, as in the rules: PolNeAR counts
 them, but they assert nothing, so ANNOTATION_GUIDELINES.md has no claim there. A
-tagged claim that a rule also found keeps the rule's source and resolution and
-takes the tagger's content boundaries; the others are added with their own source.
+tagged claim that a rule also found keeps the rule's source and resolution, and
+its content too unless the tagger chose another clause; the others are added with
+their own source.
 """
 
 from __future__ import annotations
@@ -285,6 +286,10 @@ def combine(doc: Doc, rules: list[Attribution], finish, lexicon=None,
         if match is not None:
             used.add(match)
             rule = rules[match]
+            if _parts_f1(rule.parts, parts) >= 0.5:
+                # the same clause: the rule's boundaries, which follow the parse, are
+                # right more often (PolNeAR dev exact +0.9, held-out train tenth +0.2)
+                parts = rule.parts
             rebuilt = finish(parts, rule.source, rule.source_head, rule.cue or cue,
                              rule.cue_lemma, min(0.99, rule.confidence + 0.05),
                              f"{rule.pattern}+tagger")
