@@ -423,7 +423,7 @@ def _runs(indices: list[int]) -> list[list[int]]:
     return runs
 
 
-def _finder(subject: Token) -> bool:
+def reports_findings(subject: Token) -> bool:
     """A subject whose "found" reports a finding: people by role ("the authors",
     "researchers") and bodies that judge ("an arbitration panel", "the court")."""
     from pipeline.claims.speakers import _person_roles
@@ -728,7 +728,7 @@ class AttributionExtractor:
             return None  # "this indicates ...": the article's own inference
         if (verb_class == "evidence" and not document_noun(subject.lemma_.lower())
                 and subject.ent_type_ != "PERSON" and subject.lower_ not in PRONOUNS
-                and not (lemma == "find" and _finder(subject))):
+                and not (lemma == "find" and reports_findings(subject))):
             return None  # "the intervention demonstrated ...": the article's own reading
             # ("the authors of the report found", "an arbitration panel found" report one)
         if quotes.is_quoted(subject.idx) and not quotes.is_quoted(verb.idx):

@@ -31,6 +31,7 @@ from pipeline.claims.attribution import (
     GENERIC_SUBJECTS,
     Attribution,
     doc_text,
+    reports_findings,
 )
 from pipeline.claims.quotes import QuoteIndex
 
@@ -168,7 +169,8 @@ def _plausible(claim: TaggedClaim, lexicon, quotes) -> bool:
         return False
     if (verb_class == "evidence" and claim.source is not None
             and not document_noun(claim.source.root.lemma_.lower())
-            and claim.source.root.ent_type_ != "ORG"):
+            and claim.source.root.ent_type_ != "ORG"
+            and not (lemma == "find" and reports_findings(claim.source.root))):
         return False  # "Russia has demonstrated ...": the article's reading, not a claim
     if quotes.is_quoted(claim.cue.start_char):
         return False
