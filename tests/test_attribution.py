@@ -684,3 +684,18 @@ def test_people_and_bodies_that_judge_report_what_they_found(nlp, text: str,
 
 def test_what_an_event_found_is_no_finding(nlp) -> None:
     assert not _claims(nlp, "The intervention found its limits in Kazakhstan.")
+
+
+def test_a_colon_after_an_utterance_hands_over_to_the_words(nlp) -> None:
+    text = ("Caliber.Az treated them differently.\n\nOn July 6, 2022, Markov made the following "
+            "comment:\n\n“For young people in the CSTO countries, the unemployment rate is 33 "
+            "percent. In Armenia it is 36 percent.”\n\nWhen the expert examined it, it was "
+            "labeled true. The deputy became upset, so I had to change my answer: \"Of course "
+            "I believe in the CSTO. I was just kidding.\"")
+    claims = _claims(nlp, text)
+    comment = _one(claims, "made the following comment:")
+    assert comment["source"] == "Markov" and comment["kind"] == "direct"
+    assert comment["content"] == ("For young people in the CSTO countries, the unemployment "
+                                  "rate is 33 percent. In Armenia it is 36 percent")
+    answer = _one(claims, "change my answer:")
+    assert answer["content"] == "Of course I believe in the CSTO. I was just kidding"

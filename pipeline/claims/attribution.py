@@ -498,6 +498,9 @@ JUDGING_VERBS = {"accuse", "blame", "criticize", "criticise", "praise", "credit"
                  "slam", "attack", "condemn", "commend", "chide", "scold", "rebuke", "charge",
                  "applaud", "hail", "laud", "lambaste", "denounce"}
 GENERIC_SUBJECTS = {"they", "one", "you", "people"}  # "as they say": an idiom
+UTTERANCE_NOUNS = {"comment", "statement", "remark", "answer", "reply", "response", "message",
+                   "warning", "words", "headline", "endorsement", "tweet", "post", "note",
+                   "explanation", "verdict", "assessment", "prediction", "promise", "argument"}
 FINDING_BODIES = {"panel", "court", "jury", "judge", "tribunal", "commission", "committee",
                   "inquiry", "watchdog", "regulator", "auditor", "inspector", "investigator",
                   "researcher", "scientist", "author"}
@@ -629,6 +632,10 @@ class AttributionExtractor:
                 attribution = None
             if attribution is not None:
                 found.append(attribution)
+        if not found:
+            introduced = self._colon_object(doc, sent, quotes)
+            if introduced is not None:
+                found.append(introduced)
         nominal = self._anaphoric(doc, sent, previous, quotes)
         if nominal is not None:
             found.append(nominal)
@@ -834,6 +841,40 @@ class AttributionExtractor:
         if quote is None or not quote.closed or quote.end != before:
             return None
         return quote
+
+    def _colon_object(self, doc: Doc, sent: Span, quotes: QuoteIndex) -> Attribution | None:
+        """"Sanders made the following comment:", "I had to change my answer: “...”": a
+        verb whose object names an utterance, its subject the speaker, and a colon that
+        hands over to the words themselves (quoted, the rest of the sentence, or the
+        paragraph that follows)."""
+        text = doc_text(doc)
+        colon = next((t for t in sent if t.text == ":" and t.i > sent.start), None)
+        if colon is None:
+            return None
+        verb = colon.nbor(-1)
+        while verb.head.i != verb.i and verb.pos_ not in {"VERB", "AUX"}:
+            verb = verb.head
+        utterance = next((t for t in doc[verb.i + 1:colon.i] if t.pos_ == "NOUN"
+                          and t.lemma_.lower() in UTTERANCE_NOUNS and colon.i - t.i <= 4), None)
+        subject = _subject_of(verb, self.lexicon.verbs)
+        if utterance is None or subject is None or not _agentive(subject):
+            return None
+        after = colon.idx + 1
+        parts = self._following_quotes(doc, after, quotes, allow_paragraph=True)
+        rest = text[after:sent.end_char].strip()
+        if not parts and rest.strip(" .\n"):
+            parts = [(after + len(text[after:sent.end_char]) - len(text[after:sent.end_char]
+                                                                    .lstrip()),
+                      after + len(text[after:sent.end_char].rstrip()))]
+        if not parts:
+            block = self._block_after_colon(doc, sent)
+            parts = [block] if block is not None else []
+        if not parts:
+            return None
+        source = _source_span(subject, verb)
+        cue = (verb.idx, colon.idx + 1)
+        return self._finish(doc, parts, source[:2], source[2], cue, verb.lemma_.lower(), 0.7,
+                            "colon-object", quotes)
 
     @staticmethod
     def _block_after_colon(doc: Doc, sent: Span) -> tuple[int, int] | None:
