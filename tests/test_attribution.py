@@ -699,3 +699,18 @@ def test_a_colon_after_an_utterance_hands_over_to_the_words(nlp) -> None:
                                   "rate is 33 percent. In Armenia it is 36 percent")
     answer = _one(claims, "change my answer:")
     assert answer["content"] == "Of course I believe in the CSTO. I was just kidding"
+
+
+def test_a_transcript_turn_goes_on_over_paragraphs_that_open_with_a_quotation_mark(
+        nlp) -> None:
+    text = ('"HOST: Do you really see those two as equivalent, Markov and Kartopolov?\n\n'
+            '"MARKOV: Well, look, you know, Kartopolov has been out there saying some pretty '
+            'tough stuff about the CSTO.\n\n"But the truth is that Russia has a unique way of '
+            'communicating with its allies.\n\n"HOST: I do not want to interrupt.\n\nThe '
+            'interview ended.')
+    claims = [c for c in _claims(nlp, text) if c["cue"] == ":"]
+    assert [c["source"] for c in claims] == ["HOST", "MARKOV", "HOST"]
+    assert claims[1]["content"] == ("Well, look, you know, Kartopolov has been out there saying "
+                                    "some pretty tough stuff about the CSTO But the truth is "
+                                    "that Russia has a unique way of communicating with its "
+                                    "allies")

@@ -1321,10 +1321,22 @@ class AttributionExtractor:
         """Vox-pop and transcript lines: '“...” ― Name' and 'NAME: words' / 'Pence: ...'."""
         found: list[Attribution] = []
         offset = 0
+        turn: tuple[tuple[int, int], tuple[int, int], list[tuple[int, int]]] | None = None
         for line in doc_text(doc).splitlines(keepends=True):
             body = line.rstrip("\r\n")
             dash = DASH_LINE.match(body)
             colon = COLON_LINE.match(body) if dash is None else None
+            if turn is not None and body.strip() and (dash is not None or colon is not None
+                                                      or body.lstrip()[:1] not in "\"“"):
+                found.extend(self._transcript_turn(doc, turn, quotes))
+                turn = None
+            if turn is not None and body.strip():
+                # '"PENCE: ...' then '"But the truth is ...': a paragraph that opens with a
+                # quotation mark and no speaker of its own continues the speaker's turn
+                lead = len(body) - len(body.lstrip(" \t\"“"))
+                turn[2].append((offset + lead, offset + len(body.rstrip())))
+                offset += len(line)
+                continue
             if dash is not None:
                 source = (offset + dash.start("source"), offset + dash.end("source"))
                 cue_start = offset + dash.end("content")
@@ -1332,7 +1344,7 @@ class AttributionExtractor:
                 cue = (cue_start + len(cue_text) - len(cue_text.lstrip()),
                        cue_start + len(cue_text.rstrip()))
                 content = (offset + dash.start("content"), offset + dash.end("content"))
-                attribution = self._line_attribution(doc, source, cue, content, "―", quotes)
+                attribution = self._line_attribution(doc, source, cue, [content], "―", quotes)
                 if attribution is not None:
                     found.append(attribution)
             elif colon is not None and colon.group("source").split()[0].lower().strip(
@@ -1340,25 +1352,36 @@ class AttributionExtractor:
                 source = (offset + colon.start("source"), offset + colon.end("source"))
                 cue = (offset + colon.start("cue"), offset + colon.end("cue"))
                 content = (offset + colon.start("content"), offset + colon.end("content"))
-                attribution = self._line_attribution(doc, source, cue, content, ":", quotes)
-                if attribution is not None:
-                    found.append(attribution)
+                if body.lstrip()[:1] in "\"“":  # a transcript turn that may go on
+                    turn = (source, cue, [content])
+                else:
+                    attribution = self._line_attribution(doc, source, cue, [content], ":",
+                                                         quotes)
+                    if attribution is not None:
+                        found.append(attribution)
             offset += len(line)
+        if turn is not None:
+            found.extend(self._transcript_turn(doc, turn, quotes))
         text = doc_text(doc)
         for match in INVERTED_CUE.finditer(text):
             quote = quotes.span_at(match.end())
             if quote is None or not quote.closed or quote.start != match.end():
                 continue
             attribution = self._line_attribution(
-                doc, match.span("source"), match.span("cue"), (quote.start, quote.end),
+                doc, match.span("source"), match.span("cue"), [(quote.start, quote.end)],
                 INVERTED_LEMMAS[match.group("cue").lower()], quotes)
             if attribution is not None:
                 attribution.pattern = "inverted"
                 found.append(attribution)
         return found
 
+    def _transcript_turn(self, doc: Doc, turn, quotes: QuoteIndex) -> list[Attribution]:
+        source, cue, parts = turn
+        attribution = self._line_attribution(doc, source, cue, parts, ":", quotes)
+        return [attribution] if attribution is not None else []
+
     def _line_attribution(self, doc: Doc, source: tuple[int, int], cue: tuple[int, int],
-                          content: tuple[int, int], lemma: str,
+                          content: Parts, lemma: str,
                           quotes: QuoteIndex) -> Attribution | None:
         span = doc.char_span(*source, alignment_mode="expand")
         if span is None or not any(t.pos_ in {"PROPN", "NOUN"} for t in span):
@@ -1370,7 +1393,7 @@ class AttributionExtractor:
                                  or span.root.lemma_.lower() in DOCUMENT_NOUNS
                                  or _named_elsewhere(doc, span.text)):
             return None
-        return self._finish(doc, [content], source, span.root.i, cue, lemma, 0.7,
+        return self._finish(doc, content, source, span.root.i, cue, lemma, 0.7,
                             "line", quotes)
 
     # -- across sentences
