@@ -714,3 +714,10 @@ def test_a_transcript_turn_goes_on_over_paragraphs_that_open_with_a_quotation_ma
                                     "some pretty tough stuff about the CSTO But the truth is "
                                     "that Russia has a unique way of communicating with its "
                                     "allies")
+
+
+def test_a_participle_without_the_reporters_adverb_stays_in_the_content(nlp) -> None:
+    claim = _one(_claims(nlp, "She said she was attracted to her first job in the CSTO, "
+                              "prosecuting cases for the secretariat in Moscow."), "said")
+    assert claim["content"] == ("she was attracted to her first job in the CSTO, prosecuting "
+                                "cases for the secretariat in Moscow")

@@ -788,8 +788,10 @@ class AttributionExtractor:
                     + len(token.right_edge) >= end and not any(
                         c.dep_ in SOURCE_DEPS for c in token.children)):
                 first = token.left_edge
-                if first.i > 0 and doc[first.i - 1].text == "," and all(
+                if first.i > 0 and doc[first.i - 1].text == "," and first.i < token.i and all(
                         t.dep_ == "advmod" for t in doc[first.i:token.i]):
+                    # (an adverb marks the reporter's reading: "she was attracted to the
+                    # job, prosecuting cases ..." goes on with what she said)
                     return doc[first.i - 1].idx
         return end
 
