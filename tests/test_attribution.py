@@ -721,3 +721,10 @@ def test_a_participle_without_the_reporters_adverb_stays_in_the_content(nlp) -> 
                               "prosecuting cases for the secretariat in Moscow."), "said")
     assert claim["content"] == ("she was attracted to her first job in the CSTO, prosecuting "
                                 "cases for the secretariat in Moscow")
+
+
+def test_a_quoted_section_heading_is_no_floating_quotation(nlp) -> None:
+    text = ("\"I give him the benefit of the doubt. But I don't see where the CSTO is going,\" "
+            "Markov said.\n\n'Legend in the Kazakh Steppe.'\n\nTokayev met the deputies on "
+            "Monday.")
+    assert [c["cue"] for c in _claims(nlp, text)] == ["said"]

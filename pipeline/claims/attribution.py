@@ -432,6 +432,14 @@ def reports_findings(subject: Token) -> bool:
     return lemma in _person_roles() or lemma in FINDING_BODIES or subject.ent_type_ == "ORG"
 
 
+def _heading(text: str) -> bool:
+    """A short line in title case ("Legend in the Coal Fields", "All Bets Are Off")."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text)]
+    capitalised = [w for w in words if w[0].isupper()]
+    return (1 < len(words) <= 8 and len(capitalised) >= 0.6 * len(words)
+            and not text.rstrip(QUOTE_MARKS + " ").endswith(("?", "!", ",")))
+
+
 def _named_elsewhere(doc: Doc, name: str) -> bool:
     """Whether the article names `name` as a person or organisation somewhere (a headline
     "Pence: ..." where the model tagged no entity, "Mike Pence" later in the text)."""
@@ -1436,6 +1444,8 @@ class AttributionExtractor:
                     "\n", "")
                 if quote is None or not starts_paragraph or quote.end < sent.end_char - 2:
                     continue
+                if _heading(doc_text(doc)[quote.start:quote.end]):
+                    continue  # ''Coal Isn't the Villain'': a quoted section heading
                 attribution = self._finish(doc, [(quote.start, quote.end)], last.source,
                                            last.source_head, None, None, 0.5, "floating-quote",
                                            quotes)
