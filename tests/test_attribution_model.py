@@ -320,3 +320,10 @@ def test_a_tagged_claim_the_rules_also_found_keeps_the_rules_boundaries(
         ("CONTENT", "the non-military nature of the deployment, but this mission")])
     assert claims == [("The Armenian government", "stressed",
                        "the non-military nature of the deployment")]
+    # a tagged content running on into the clause coordinated with the cue's own
+    claims = _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "The Armenian government"), ("CUE", "stressed"),
+        ("CONTENT", "the non-military nature of the deployment, but this mission marked for "
+                    "the first time integrated operations between CSTO member states abroad")])
+    assert claims == [("The Armenian government", "stressed",
+                       "the non-military nature of the deployment")]
