@@ -728,3 +728,4 @@ def test_a_quoted_section_heading_is_no_floating_quotation(nlp) -> None:
             "Markov said.\n\n'Legend in the Kazakh Steppe.'\n\nTokayev met the deputies on "
             "Monday.")
     assert [c["cue"] for c in _claims(nlp, text)] == ["said"]
+

@@ -246,6 +246,9 @@ def _subject_of(verb: Token, cue_lemmas: dict | None = None) -> Token | None:
     """The subject of a cue verb, inherited through conjunction and control."""
     subjects = [c for c in verb.children
                 if c.dep_ in SOURCE_DEPS and c.text[0].isalnum()]  # not a stray « or »
+    if not subjects and verb.tag_ == "NNS":  # "But Trump claims that ..." read as a noun
+        subjects = [c for c in verb.children if c.dep_ == "compound" and c.pos_ == "PROPN"
+                    and c.i == verb.i - 1]
     if subjects:
         # '"..., it will at some point," said James Acton', '“My reaction, that was
         # outrageous,” Obama's former strategist said': when the parser also gave the cue
@@ -343,8 +346,11 @@ def names_a_topic(lemma: str, opener: Token, quotes: QuoteIndex) -> bool:
 def _verb_tagged_noun(token: Token) -> bool:
     """A cue verb the tagger took for a plural noun ("But Trump claims that he ...") that
     the parser still gave a subject and a clausal complement, as it would a verb."""
-    return (token.tag_ == "NNS" and any(c.dep_ == "nsubj" for c in token.children)
-            and any(c.dep_ == "ccomp" for c in token.children))
+    return (token.tag_ == "NNS" and any(c.dep_ == "nsubj" or (
+                c.dep_ == "compound" and c.pos_ == "PROPN" and c.i == token.i - 1)
+                for c in token.children)  # ("But Trump claims that": "Trump" a compound)
+            and any(c.dep_ == "ccomp" and _that_clause(c) or c.dep_ == "ccomp" and any(
+                g.dep_ == "nsubj" for g in c.children) for c in token.children))
 
 
 def _that_clause(token: Token) -> bool:
@@ -867,8 +873,9 @@ class AttributionExtractor:
         utterance = next((t for t in doc[verb.i + 1:colon.i] if t.pos_ == "NOUN"
                           and t.lemma_.lower() in UTTERANCE_NOUNS and colon.i - t.i <= 4), None)
         subject = _subject_of(verb, self.lexicon.verbs)
-        if utterance is None or subject is None or not _agentive(subject):
-            return None
+        if (utterance is None or subject is None or not _agentive(subject)
+                or quotes.is_quoted(verb.idx)):
+            return None  # (“I will just make this promise to you: ...” is said, not a cue)
         after = colon.idx + 1
         parts = self._following_quotes(doc, after, quotes, allow_paragraph=True)
         rest = text[after:sent.end_char].strip()
