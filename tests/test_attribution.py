@@ -729,3 +729,13 @@ def test_a_quoted_section_heading_is_no_floating_quotation(nlp) -> None:
             "Monday.")
     assert [c["cue"] for c in _claims(nlp, text)] == ["said"]
 
+
+
+@pytest.mark.parametrize("text", [
+    "The CSTO council, which in March imposed sanctions on nobody, called an emergency "
+    "meeting to discuss the test.",
+    "CLARIFICATION: The first sentence has been clarified to reflect that Markov is calling "
+    "for a process.",
+])
+def test_calling_a_meeting_and_an_editors_clarification_are_no_claims(nlp, text: str) -> None:
+    assert not [c for c in _claims(nlp, text) if c["cue"] in {"called", ":"}]

@@ -45,7 +45,9 @@ DOCUMENT_NOUNS = {"poll", "survey", "study", "report", "document", "data", "anal
 # objects that name an attitude, not a proposition: "expressed concern", "voiced theses"
 NON_PROPOSITIONS = {"intention", "desire", "concern", "hope", "support", "readiness",
                     "willingness", "interest", "thesis", "gratitude", "condolence", "regret",
-                    "solidarity", "wish", "thanks", "appreciation", "sympathy", "opposition"}
+                    "solidarity", "wish", "thanks", "appreciation", "sympathy", "opposition",
+                    "meeting", "session", "summit", "vote", "election", "referendum", "strike",
+                    "halt", "ceasefire", "truce", "recess"}  # "called an emergency meeting"
 # pronouns and quantifiers that stand for people: "some say", "many believe", "who said"
 QUANTIFIER_SOURCES = {"who", "some", "many", "most", "several", "few", "both", "all", "others",
                       "another", "one", "everyone", "everybody", "someone", "somebody",
@@ -528,7 +530,9 @@ DETERMINERS_SOURCE = {"the", "a", "an", "this", "that", "these", "those", "my", 
                       "their", "its"}
 NOT_SPEAKERS = {"note", "update", "correction", "photo", "related", "watch", "read", "editor",
                 "source", "sources", "credit", "image", "video", "advertisement", "q", "a",
-                "tags", "share", "topics", "see", "also", "more", "listen", "subscribe"}
+                "tags", "share", "topics", "see", "also", "more", "listen", "subscribe",
+                "clarification", "disclaimer", "disclosure", "abstract", "summary",
+                "background", "context", "editors", "notes"}
 DASH_LINE = re.compile(
     r"^(?P<content>\s*[“”\"'‘].+?)\s*[―—–]\s*(?P<source>[A-Z][\w.'’-]*(?: [\w.'’-]+){0,5})"
     r"[\s,]*$")
