@@ -351,8 +351,8 @@ def _verb_tagged_noun(token: Token) -> bool:
     return (token.tag_ == "NNS" and any(c.dep_ == "nsubj" or (
                 c.dep_ == "compound" and c.pos_ == "PROPN" and c.i == token.i - 1)
                 for c in token.children)  # ("But Trump claims that": "Trump" a compound)
-            and any(c.dep_ == "ccomp" and _that_clause(c) or c.dep_ == "ccomp" and any(
-                g.dep_ == "nsubj" for g in c.children) for c in token.children))
+            and any(c.dep_ == "ccomp" and (_that_clause(c) or any(
+                g.dep_ == "nsubj" for g in c.children)) for c in token.children))
 
 
 def _that_clause(token: Token) -> bool:
@@ -434,15 +434,15 @@ def _runs(indices: list[int]) -> list[list[int]]:
 def reports_findings(subject: Token) -> bool:
     """A subject whose "found" reports a finding: people by role ("the authors",
     "researchers") and bodies that judge ("an arbitration panel", "the court")."""
-    from pipeline.claims.speakers import _person_roles
+    from pipeline.claims.speakers import person_role
 
     lemma = subject.lemma_.lower()
-    return lemma in _person_roles() or lemma in FINDING_BODIES or subject.ent_type_ == "ORG"
+    return person_role(lemma) or lemma in FINDING_BODIES or subject.ent_type_ == "ORG"
 
 
 def _heading(text: str) -> bool:
     """A short line in title case ("Legend in the Coal Fields", "All Bets Are Off")."""
-    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text)]
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
     capitalised = [w for w in words if w[0].isupper()]
     return (1 < len(words) <= 8 and len(capitalised) >= 0.6 * len(words)
             and not text.rstrip(QUOTE_MARKS + " ").endswith(("?", "!", ",")))
@@ -487,10 +487,9 @@ def _adopted_by_other_cue(clause: Token, verb: Token, cue_lemmas: dict) -> bool:
     """Whether `clause`, a complement candidate of `verb`, completes a cue in an adverbial
     clause instead (see `_adopted_clause`)."""
     for other in list(verb.children) + list(clause.children):
-        if other.i != verb.i and other.i < clause.i and _adopted_clause(other, cue_lemmas):
-            span = _adopted_clause(other, cue_lemmas)
-            if span[0] <= clause.idx < span[1]:
-                return True
+        span = _adopted_clause(other, cue_lemmas) if other.i < clause.i else None
+        if span is not None and span[0] <= clause.idx < span[1]:
+            return True
     return False
 
 

@@ -98,6 +98,11 @@ def _first_name_gender(first: str) -> str | None:
     return None
 
 
+def person_role(lemma: str) -> bool:
+    """A common noun that names a person by role or trade ('deputy', 'author')."""
+    return lemma in _person_roles()
+
+
 def speaker_noun(lemma: str) -> bool:
     """A common noun that can name a speaker: a role ('minister'), a group ('analysts'),
     a medium or a document."""
