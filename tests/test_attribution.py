@@ -739,3 +739,11 @@ def test_a_quoted_section_heading_is_no_floating_quotation(nlp) -> None:
 ])
 def test_calling_a_meeting_and_an_editors_clarification_are_no_claims(nlp, text: str) -> None:
     assert not [c for c in _claims(nlp, text) if c["cue"] in {"called", ":"}]
+
+
+def test_how_surprised_someone_is_is_a_claim_not_a_topic(nlp) -> None:
+    text = ("In offering analysis of the war, political scientist Sergey Markov told Caliber.Az "
+            "on Thursday how surprised he is that the CSTO has been at the forefront. Markov "
+            "told the attachés what the job was.")
+    [claim] = _claims(nlp, text)
+    assert claim["content"] == "how surprised he is that the CSTO has been at the forefront"

@@ -341,7 +341,9 @@ def _agent_of(verb: Token) -> Token | None:
 def names_a_topic(lemma: str, opener: Token, quotes: QuoteIndex) -> bool:
     """Whether a cue and the first word of its content tell a topic, not a claim: "told the
     attachés what the job was" (a quotation that opens with "What" is still a claim)."""
-    return (lemma in HEARER_VERBS and lemma not in QUESTION_VERBS
+    exclamative = (opener.lower_ == "how" and opener.i + 1 < len(opener.doc)
+                   and opener.nbor(1).pos_ in {"ADJ", "ADV"})  # "told X how surprised he is"
+    return (lemma in HEARER_VERBS and lemma not in QUESTION_VERBS and not exclamative
             and opener.lower_ in WH_WORDS and not quotes.is_quoted(opener.idx))
 
 
