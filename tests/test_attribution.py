@@ -747,3 +747,11 @@ def test_how_surprised_someone_is_is_a_claim_not_a_topic(nlp) -> None:
             "told the attachés what the job was.")
     [claim] = _claims(nlp, text)
     assert claim["content"] == "how surprised he is that the CSTO has been at the forefront"
+
+
+def test_a_name_the_parser_joined_to_an_opening_phrase_is_the_speaker(nlp) -> None:
+    text = ("Vladimir Putin has a view of NATO. In a March 2016 meeting with the editorial "
+            "board of the Washington Post Putin said that Russian involvement in the CSTO may "
+            "need to be significantly diminished in the coming years.")
+    claim = _one(_claims(nlp, text), "said")
+    assert claim["source"] == "Putin" and claim["canonical"] == "Vladimir Putin"

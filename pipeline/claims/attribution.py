@@ -450,6 +450,27 @@ def _heading(text: str) -> bool:
             and not text.rstrip(QUOTE_MARKS + " ").endswith(("?", "!", ",")))
 
 
+def _fused_speaker(verb: Token) -> Span | None:
+    """The person named right before a cue that has no subject because the parser joined
+    the name to an opening phrase ("In a meeting with the Washington Post Trump said"):
+    the name (or the end of it) must name a person elsewhere in the article."""
+    doc = verb.doc
+    if verb.i == 0 or any(c.dep_ in SOURCE_DEPS for c in verb.children):
+        return None
+    before = verb.nbor(-1)
+    if before.pos_ != "PROPN" or before.dep_ not in {"pobj", "compound", "appos"}:
+        return None
+    people = [e.text for e in doc.ents if e.label_ == "PERSON"]
+    start = before.i
+    while start > 0 and doc[start - 1].pos_ == "PROPN" and any(
+            name.endswith(doc[start - 1:verb.i].text) for name in people):
+        start -= 1
+    name = doc[start:verb.i]
+    if not any(p == name.text or p.endswith(" " + name.text) for p in people):
+        return None
+    return name
+
+
 def _named_elsewhere(doc: Doc, name: str) -> bool:
     """Whether the article names `name` as a person or organisation somewhere (a headline
     "Pence: ..." where the model tagged no entity, "Mike Pence" later in the text)."""
@@ -738,6 +759,9 @@ class AttributionExtractor:
                 verb.head.lemma_.lower(), ("", 0))[0] == "intention":
             return None  # "refused to comment on ...": nothing was said
         subject = _subject_of(verb, self.lexicon.verbs)
+        fused = _fused_speaker(verb) if subject is None else None
+        if fused is not None:
+            subject = fused.root  # "In a meeting with the Washington Post Trump said ..."
         own_subject = subject is not None and subject.head.i == verb.i
         if verb.dep_ == "auxpass" or (own_subject and subject.dep_ == "nsubjpass"
                                       and lemma not in {"convince", "persuade"}):
@@ -759,7 +783,8 @@ class AttributionExtractor:
             # ("the authors of the report found", "an arbitration panel found" report one)
         if quotes.is_quoted(subject.idx) and not quotes.is_quoted(verb.idx):
             return None  # a quoted phrase is what was said, not who said it
-        source_start, source_end, source_head = _source_span(subject, verb)
+        source_start, source_end, source_head = _source_span(subject, verb) if (
+            fused is None) else (fused.start_char, fused.end_char, fused.root.i)
         cue = _cue_span(verb)
         content = self._verb_content(doc, sent, following, verb, verb_class, quotes, subject)
         if content is None:
