@@ -755,3 +755,14 @@ def test_a_name_the_parser_joined_to_an_opening_phrase_is_the_speaker(nlp) -> No
             "need to be significantly diminished in the coming years.")
     claim = _one(_claims(nlp, text), "said")
     assert claim["source"] == "Putin" and claim["canonical"] == "Vladimir Putin"
+
+
+def test_what_is_cited_runs_to_the_end_of_the_predicate_and_the_citer_is_not_the_cited(
+        nlp) -> None:
+    text = ("In a statement announcing the pick, the union called Putin a “champion” for its "
+            "members, citing his work after the 2022 attacks and position on including the "
+            "union’s members in pension benefits.")
+    claim = _one(_claims(nlp, text), "citing")
+    assert claim["content"] == ("his work after the 2022 attacks and position on including the "
+                                "union’s members in pension benefits")
+    assert claim["canonical"] == "union"

@@ -1179,9 +1179,10 @@ class AttributionExtractor:
                                and c.lower_ in {"of", "for"}), None)
                 if complement is not None:
                     end = _subtree_span(complement)[1]
-                elif verb_class == "evidence":
-                    # "Video shows him with his hands in the air before he was shot": what
-                    # a document shows runs to the end of the predicate, up to a comma
+                elif verb_class == "evidence" or lemma == "cite":
+                    # "Video shows him with his hands in the air before he was shot", "citing
+                    # her work after the 9/11 attacks and position on ...": what a document
+                    # shows or a speaker cites runs to the end of the predicate, up to a comma
                     for later in (c for c in verb.children if c.i > child.i):
                         if later.is_punct:
                             break

@@ -428,6 +428,8 @@ class SpeakerResolver:
         if best_mention is None and not before:
             # cataphora: a headline's "The expert predicted" names its expert below
             for mention in after[:5]:
+                if mention.ent.sent.start == span.sent.start:
+                    continue  # "the union called Putin a champion": the object is not it
                 if words & mention.context:
                     best_mention = mention
                     break
