@@ -744,6 +744,50 @@ def test_what_is_cited_runs_to_the_end_of_the_predicate_and_the_citer_is_not_the
                  "she was attracted to her first job in the CSTO, prosecuting cases for the "
                  "secretariat in Moscow",
                  id="a_participle_without_the_reporters_adverb_stays_in_the_content"),
+    pytest.param("“Every time you say that,” Markov said, referring to the excuse, “you give "
+                 "ammunition to the people who want to break up the CSTO.”",
+                 "said",
+                 "Every time you say that you give ammunition to the people who want to break "
+                 "up the CSTO",
+                 id="a_quotation_split_by_the_cue_and_an_aside_keeps_both_halves"),
+    pytest.param("Markov also persisted in arguments that the CSTO is trying to second-guess the "
+                 "Kremlin.",
+                 "arguments",
+                 "the CSTO is trying to second-guess the Kremlin",
+                 id="a_speech_noun_uttered_by_the_subject_of_its_verb"),
+    pytest.param("He ignored repeated warnings from his attorney that the showdown was fruitless.",
+                 "warnings",
+                 "the showdown was fruitless",
+                 id="a_speech_noun_from_someone"),
+    pytest.param("Markov made it clear he had major misgivings about the CSTO.",
+                 "made it clear",
+                 "he had major misgivings about the CSTO",
+                 id="made_it_clear_is_a_cue"),
+    pytest.param("Markov was yelling that the CSTO troops were unarmed.",
+                 "was yelling",
+                 "the CSTO troops were unarmed",
+                 id="yelling_is_saying"),
+    pytest.param("Instant polls showed Tokayev was the winner of the debate, but instant polls "
+                 "are not a measure of voting intentions.",
+                 "showed",
+                 "Tokayev was the winner of the debate",
+                 id="a_but_clause_about_the_source_itself_is_the_reporters"),
 ])
 def test_the_content_of_a_cue(nlp, text: str, cue: str, content: str) -> None:
     assert _one(_claims(nlp, text), cue)["content"] == content
+
+
+def test_a_possessive_pronoun_owns_a_speech_noun(nlp) -> None:
+    text = ("Markov spoke on Monday. Contrary to his claim that the CSTO would learn nothing, "
+            "there would be a wealth of information.")
+    claim = _one(_claims(nlp, text), "claim")
+    assert claim["source"] == "his" and claim["canonical"] == "Markov"
+    assert claim["content"] == "the CSTO would learn nothing"
+
+
+@pytest.mark.parametrize("text", [
+    "The Kremlin issued a statement on its ambitions in the region.",  # a topic
+    "Markov made it clear when he would leave.",  # a time, not what
+])
+def test_a_topic_after_an_uttered_noun_or_made_it_clear_is_no_claim(nlp, text: str) -> None:
+    assert not _claims(nlp, text)

@@ -327,3 +327,41 @@ def test_a_tagged_claim_the_rules_also_found_keeps_the_rules_boundaries(
                     "the first time integrated operations between CSTO member states abroad")])
     assert claims == [("The Armenian government", "stressed",
                        "the non-military nature of the deployment")]
+
+
+def test_a_tagged_content_that_adds_when_or_a_gloss_keeps_the_rules_boundaries(
+        parse_nlp: Language) -> None:
+    # the tail a rule cuts on purpose: when it was said, or the reporter's reading
+    text = "Tokayev rejected that argument during the first session of the council on Monday night."
+    assert _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "Tokayev"), ("CUE", "rejected"),
+        ("CONTENT", "that argument during the first session of the council on Monday night")]) \
+        == [("Tokayev", "rejected", "that argument")]
+    text = "Tokayev mentioned the deployment as the delegates hurried closer to the hall."
+    assert _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "Tokayev"), ("CUE", "mentioned"),
+        ("CONTENT", "the deployment as the delegates hurried closer to the hall")]) \
+        == [("Tokayev", "mentioned", "the deployment")]
+    text = ("Markov told reporters the CSTO would never deploy to Ukraine, implicitly putting his "
+            "name on the line as the alliance struggles to replicate the coalition that "
+            "delivered him victories in 2008 and 2012.")
+    assert _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "Markov"), ("CUE", "told"),
+        ("CONTENT", text[text.index("the CSTO"):-1])]) \
+        == [("Markov", "told", "the CSTO would never deploy to Ukraine")]
+    # "as" that is no clause stays: what the speaker called it
+    text = "Tokayev described the deployment as a success for the whole alliance."
+    assert _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "Tokayev"), ("CUE", "described"),
+        ("CONTENT", "the deployment as a success for the whole alliance")]) \
+        == [("Tokayev", "described", "the deployment as a success for the whole alliance")]
+
+
+def test_a_tagged_half_quotation_keeps_the_rules_whole_one(parse_nlp: Language) -> None:
+    # the tagger's content (with its quotation marks) and the rule's cross: the rule's wins
+    text = ("“The CSTO is not optional,” Markov said. “Tokayev is a crucial witness in this "
+            "committee's investigation of the deployment to Kazakhstan.”")
+    assert _tagged_claims(parse_nlp, text, [
+        ("CONTENT", "“The CSTO is not optional,”"), ("SOURCE", "Markov"), ("CUE", "said")]) == [
+        ("Markov", "said", "The CSTO is not optional Tokayev is a crucial witness in this "
+                           "committee's investigation of the deployment to Kazakhstan")]

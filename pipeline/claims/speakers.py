@@ -43,7 +43,7 @@ TITLE_GENDER = {"mr": "male", "mrs": "female", "ms": "female", "miss": "female",
                 "woman": "female", "congressman": "male", "congresswoman": "female",
                 "chairman": "male", "chairwoman": "female", "spokesman": "male",
                 "spokeswoman": "female", "businessman": "male", "businesswoman": "female"}
-GROUP_PRONOUNS = {"they", "them", "it", "we", "us"}
+GROUP_PRONOUNS = {"they", "them", "their", "it", "its", "we", "us"}
 DETERMINERS = {"the", "a", "an", "some", "many", "several", "most", "other", "these",
                "those", "this", "that", "all", "both", "few", "certain", "various"}
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC"}
