@@ -791,3 +791,14 @@ def test_a_possessive_pronoun_owns_a_speech_noun(nlp) -> None:
 ])
 def test_a_topic_after_an_uttered_noun_or_made_it_clear_is_no_claim(nlp, text: str) -> None:
     assert not _claims(nlp, text)
+
+
+def test_the_next_clauses_subject_parsed_as_a_conjunct_is_its_speaker(nlp) -> None:
+    text = ("Moscow said it was increasingly convinced the CSTO mishandled the investigation and "
+            "Kyiv accused the Kremlin of stoking the issue for maximum political damage.")
+    claims = _claims(nlp, text)
+    assert _one(claims, "said")["content"] == ("it was increasingly convinced the CSTO "
+                                               "mishandled the investigation")
+    accused = _one(claims, "accused")
+    assert accused["source"] == "Kyiv"
+    assert accused["content"] == "the Kremlin of stoking the issue for maximum political damage"

@@ -365,3 +365,18 @@ def test_a_tagged_half_quotation_keeps_the_rules_whole_one(parse_nlp: Language) 
         ("CONTENT", "“The CSTO is not optional,”"), ("SOURCE", "Markov"), ("CUE", "said")]) == [
         ("Markov", "said", "The CSTO is not optional Tokayev is a crucial witness in this "
                            "committee's investigation of the deployment to Kazakhstan")]
+
+
+def test_a_reported_clause_of_another_cue_is_not_joined_to_the_rules_claim(
+        parse_nlp: Language) -> None:
+    text = ("Kazakh authorities announced on Friday the arrest of a man in the shooting of a "
+            "demonstrator during a clash in Almaty and said a curfew would continue through "
+            "the weekend.")
+    assert _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "Kazakh authorities"),
+        ("CONTENT", "the arrest of a man in the shooting of a demonstrator during a clash in "
+                    "Almaty"),
+        ("CUE", "said"), ("CONTENT", "a curfew would continue through the weekend")]) == [
+        ("Kazakh authorities", "announced",
+         "the arrest of a man in the shooting of a demonstrator during a clash in Almaty"),
+        ("Kazakh authorities", "said", "a curfew would continue through the weekend")]

@@ -247,6 +247,35 @@ def _reports(clause: Token) -> bool:
             and any(c.dep_ in CONTENT_DEPS for c in clause.children))
 
 
+def _stolen_subject(verb: Token) -> Token | None:
+    """The subject the parser gave to the clause before as a conjunct ("Republicans said
+    they mishandled the investigation and [Democrats] accused the GOP of ..."): the noun
+    right before a finite verb without a subject, conjoined by "and" / "but"."""
+    if verb.i < 2 or verb.tag_ not in {"VBD", "VBZ", "VBP"} or any(
+            c.dep_ in SOURCE_DEPS for c in verb.children):
+        return None
+    noun = verb.doc[verb.i - 1]
+    if noun.dep_ != "conj" or noun.pos_ not in {"NOUN", "PROPN"} or noun.left_edge.i == 0:
+        return None
+    joint = verb.doc[noun.left_edge.i - 1]
+    if joint.dep_ != "cc" or joint.lower_ not in {"and", "but"} or noun.head.i >= joint.i:
+        return None
+    return noun
+
+
+def _before_stolen_subject(doc: Doc, start: int, end: int) -> int:
+    """Where a content ends when its last words are the next clause's subject ("... the
+    investigation [and Democrats] accused ...", see `_stolen_subject`)."""
+    content = doc.char_span(start, end, alignment_mode="expand")
+    if content is None or content.end >= len(doc) or doc[content.end].pos_ not in {
+            "VERB", "AUX"}:
+        return end
+    noun = _stolen_subject(doc[content.end])
+    if noun is None or noun.left_edge.i <= content.start:
+        return end
+    return doc[noun.left_edge.i - 1].idx
+
+
 def _subject_of(verb: Token, cue_lemmas: dict | None = None) -> Token | None:
     """The subject of a cue verb, inherited through conjunction and control."""
     subjects = [c for c in verb.children
@@ -254,6 +283,8 @@ def _subject_of(verb: Token, cue_lemmas: dict | None = None) -> Token | None:
     if not subjects and verb.tag_ == "NNS":  # "But Trump claims that ..." read as a noun
         subjects = [c for c in verb.children if c.dep_ == "compound" and c.pos_ == "PROPN"
                     and c.i == verb.i - 1]
+    if not subjects and (stolen := _stolen_subject(verb)) is not None:
+        subjects = [stolen]
     if subjects:
         # '"..., it will at some point," said James Acton', '“My reaction, that was
         # outrageous,” Obama's former strategist said': when the parser also gave the cue
@@ -1123,6 +1154,7 @@ class AttributionExtractor:
                 if child.i > verb.i:
                     end = max(end, self._contrast_end(verb, child))
                     end = min(end, self._participle_cue_start(child, end, quotes))
+                    end = min(end, _before_stolen_subject(doc, start, end))
                 parts = [(start, end)]
                 if (child.i > verb.i and displaced is not None and not any(
                         c.dep_ in SOURCE_DEPS | {"expl"} for c in child.children)):

@@ -149,6 +149,43 @@ def _runs_into_next_clause(doc: Doc, rule: list[tuple[int, int]],
         t.dep_ == "conj" and t.head.i == conjunction.head.i for t in rest[2:])
 
 
+def _one_reported_part(rule: list[tuple[int, int]], tagged: list[tuple[int, int]],
+                       quotes: QuoteIndex | None) -> bool:
+    """Whether the tagger joined to the cue a reported clause of another cue besides the
+    rule's ("Authorities announced [the arrest of a man] and said [a curfew would
+    continue]"): reported speech is not split in pieces the way a quotation is."""
+    if len(rule) != 1 or len(tagged) < 2 or quotes is None:
+        return False
+    if any(quotes.is_quoted(start) for start, _ in tagged):
+        return False
+    return any(_parts_f1(rule, [part]) >= 0.8 for part in tagged)
+
+
+def _other_reported_parts(doc: Doc, claim: TaggedClaim, rule: Attribution, finish,
+                          lexicon) -> list[Attribution]:
+    """The claims of the tagged parts the rule's cue does not report ("Authorities
+    announced [the arrest of a man] and said ..."): each goes to the cue verb it hangs on,
+    said by that verb's subject."""
+    found = []
+    for part in claim.contents:
+        if _parts_f1(rule.parts, [(part.start_char, part.end_char)]) > 0 or part.root.pos_ not in {
+                "VERB", "AUX", "NOUN", "PROPN"} or sum(not t.is_punct for t in part) < 3:
+            continue  # ("Nevertheless", "what": a piece of the sentence, nothing reported)
+        verb = _governing_verb(part)
+        if verb is None or lexicon is None or lexicon.verbs.get(
+                verb.lemma_.lower(), ("", 0))[0] not in {"speech", "report"}:
+            continue
+        source = parsed_source(doc, doc[verb.i:verb.i + 1], lexicon)
+        if source is None:
+            continue
+        built = finish([(part.start_char, part.end_char)], (source.start_char, source.end_char),
+                       source.root.i, (verb.idx, verb.idx + len(verb)), verb.lemma_.lower(),
+                       TAGGER_WEIGHT, "tagger")
+        if built is not None:
+            found.append(built)
+    return found
+
+
 TAIL_OPENERS = {"during", "while", "as"}
 
 
@@ -342,6 +379,9 @@ def combine(doc: Doc, rules: list[Attribution], finish, lexicon=None,
         if match is not None:
             used.add(match)
             rule = rules[match]
+            if _one_reported_part(rule.parts, parts, quotes):
+                merged.extend(_other_reported_parts(doc, claim, rule, finish, lexicon))
+                parts = rule.parts
             if _parts_f1(rule.parts, parts) >= 0.5 or _runs_into_next_clause(
                     doc, rule.parts, parts) or _crossing(rule.parts, parts) or (
                     _reporters_tail(doc, rule.parts, parts)):
