@@ -802,3 +802,26 @@ def test_the_next_clauses_subject_parsed_as_a_conjunct_is_its_speaker(nlp) -> No
     accused = _one(claims, "accused")
     assert accused["source"] == "Kyiv"
     assert accused["content"] == "the Kremlin of stoking the issue for maximum political damage"
+
+
+@pytest.mark.parametrize("text, source, cue, content, canonical", [
+    ("Markov spoke on Monday. By Markov's own admission, his tax returns in most years are far "
+     "thicker than his disclosure report.",
+     "Markov's", "own admission",
+     "his tax returns in most years are far thicker than his disclosure report", "Markov"),
+    ("In Kazakhstan alone, 300,000 acres of forest have been damaged by the deployment, by one "
+     "estimate.",
+     "one estimate", "by",
+     "In Kazakhstan alone, 300,000 acres of forest have been damaged by the deployment",
+     "one estimate"),
+], ids=["by_his_own_admission", "by_one_estimate"])
+def test_by_someones_account_or_by_one_estimate_vouches_for_the_clause(
+        nlp, text: str, source: str, cue: str, content: str, canonical: str) -> None:
+    claim = _one(_claims(nlp, text), cue)
+    assert (claim["source"], claim["content"], claim["canonical"]) == (source, content, canonical)
+
+
+def test_what_a_video_shows_stops_before_the_reporters_participle(nlp) -> None:
+    text = ("Video shows that Tokayev had his hands in the air, contradicting the Kremlin's "
+            "earlier claim that he had refused to keep his hands up.")
+    assert _one(_claims(nlp, text), "shows")["content"] == "Tokayev had his hands in the air"

@@ -59,6 +59,7 @@ NOT_WITH_OBJECT = {"add", "claim", "maintain", "see", "find", "write"}
 REQUEST_VERBS = {"request", "appeal", "invite"}  # "requested help": what is wanted, not said
 ATTITUDE_VERBS = {"express", "voice", "raise", "signal"}
 PRONOUNS = {"he", "she", "they", "it", "him", "her", "them", "i", "we", "you"}
+BY_NOUNS = {"account", "accounts", "admission", "estimate", "estimates", "reckoning"}
 POSSESSIVE_PRONOUNS = {"his", "her", "their", "its"}  # resolved like he / she / they / it
 UTTERING_VERBS = {"make", "repeat", "reiterate", "voice", "express", "issue", "persist",
                   "offer", "advance", "renew"}  # "made the argument that ..."
@@ -686,6 +687,7 @@ class AttributionExtractor:
             words = set(self.lexicon.verbs) | set(self.lexicon.adjectives) | set(
                 self.lexicon.nouns) | {
                 "according", "opinion", "view", "words", "citing", "quoting", "clear"} | (
+                BY_NOUNS) | (
                 AS_ONLY_VERBS) | (
                 DOCUMENT_ONLY_VERBS)
             self._cue_hashes = {strings.add(w) for w in words}
@@ -710,7 +712,9 @@ class AttributionExtractor:
                 continue
             lemma = token.lemma_.lower()
             if token.lower_ == "according" or (token.lower_ in {"opinion", "view", "words"}
-                                               and token.dep_ == "pobj"):
+                                               and token.dep_ == "pobj") or (
+                    token.lower_ in BY_NOUNS and token.dep_ == "pobj"
+                    and token.head.lower_ == "by"):
                 attribution = self._prepositional(doc, sent, token, quotes)
             elif (lemma in self.lexicon.verbs or lemma in AS_ONLY_VERBS | DOCUMENT_ONLY_VERBS
                   ) and (
@@ -880,16 +884,20 @@ class AttributionExtractor:
         return end
 
     @staticmethod
-    def _trailing_participle(clause: Token, end: int) -> int:
+    def _trailing_participle(clause: Token, end: int, shown: bool = False) -> int:
         """Where ", implicitly putting his name on the line ..." begins at the end of a
-        reported clause: the reporter's description of the act, not what was said."""
+        reported clause: the reporter's description of the act, not what was said. After
+        what a document or video shows (`shown`) no adverb is needed: "Video shows that he
+        had his hands in the air, contradicting the police's earlier claim" is the
+        reporter's reading too."""
         doc = clause.doc
         for token in clause.subtree:
             if (token.tag_ == "VBG" and token.dep_ == "advcl" and token.right_edge.idx
                     + len(token.right_edge) >= end and not any(
                         c.dep_ in SOURCE_DEPS for c in token.children)):
                 first = token.left_edge
-                if first.i > 0 and doc[first.i - 1].text == "," and first.i < token.i and all(
+                if first.i > 0 and doc[first.i - 1].text == "," and (
+                        first.i < token.i or shown) and all(
                         t.dep_ == "advmod" for t in doc[first.i:token.i]):
                     # (an adverb marks the reporter's reading: "she was attracted to the
                     # job, prosecuting cases ..." goes on with what she said)
@@ -1141,7 +1149,8 @@ class AttributionExtractor:
                     # "told African-Americans this weekend he would ...": when, not what
                     start = clause_subject.left_edge.idx
                 if child.i > verb.i:
-                    end = min(end, self._trailing_participle(child, end))
+                    end = min(end, self._trailing_participle(child, end,
+                                                             verb_class == "evidence"))
                 # "X said A and cited B": a second cue verb joined to the content is its own claim
                 for conj in child.children:
                     if (conj.dep_ == "conj" and conj.i > child.i and conj.pos_ == "VERB"
@@ -1314,6 +1323,22 @@ class AttributionExtractor:
             phrase_head = token
             cue = (token.idx, to.idx + len(to)) if to is not None else None
             phrase = "according to"
+        elif token.lower_ in BY_NOUNS:
+            # "By Trump's own admission, ...", "by one estimate": the possessor, or the
+            # estimate itself, vouches for the clause
+            prep = token.head
+            source_tok = next((c for c in token.children if c.dep_ == "poss"), None)
+            if source_tok is None and any(c.dep_ in {"det", "nummod"} and c.lower_ in {
+                    "one", "some", "many", "most", "several", "official", "their", "his",
+                    "her", "its"} for c in token.children):
+                source_tok = token
+            phrase_head = prep
+            cue = None
+            if source_tok is token:  # "by one estimate": the cue is "by"
+                cue = (prep.idx, prep.idx + len(prep))
+            elif source_tok is not None:  # "By Trump's own admission": "own admission"
+                cue = (doc[source_tok.right_edge.i + 1].idx, token.idx + len(token))
+            phrase = "by the account of"
         else:
             prep = token.head
             of = next((c for c in token.children if c.lower_ == "of"), None)
