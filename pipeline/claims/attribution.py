@@ -59,6 +59,7 @@ NOT_WITH_OBJECT = {"add", "claim", "maintain", "see", "find", "write"}
 REQUEST_VERBS = {"request", "appeal", "invite"}  # "requested help": what is wanted, not said
 ATTITUDE_VERBS = {"express", "voice", "raise", "signal"}
 PRONOUNS = {"he", "she", "they", "it", "him", "her", "them", "i", "we", "you"}
+VAGUE_OBJECTS = {"something", "a", "lot", "much", "little", "nothing", "volumes", "more"}
 BY_NOUNS = {"account", "accounts", "admission", "estimate", "estimates", "reckoning"}
 POSSESSIVE_PRONOUNS = {"his", "her", "their", "its"}  # resolved like he / she / they / it
 UTTERING_VERBS = {"make", "repeat", "reiterate", "voice", "express", "issue", "persist",
@@ -782,6 +783,12 @@ class AttributionExtractor:
                 return None  # the source cannot lie inside its own content
             if cue and cue[0] < end and start < cue[1]:
                 return None
+        if len(trimmed) == 1:
+            words = doc.char_span(*trimmed[0], alignment_mode="expand")
+            if words is not None and len(words) <= 2 and all(
+                    t.pos_ in {"ADV", "INTJ", "PUNCT", "CCONJ", "SCONJ", "PART"}
+                    for t in words):
+                return None  # "According to MSNBC, basically.": no proposition
         total = sum(end - start for start, end in trimmed)
         fraction = sum(quotes.quoted_fraction(start, end, doc_text(doc)) * (end - start)
                        for start, end in trimmed) / total
@@ -844,6 +851,12 @@ class AttributionExtractor:
             # ("the authors of the report found", "an arbitration panel found" report one)
         if quotes.is_quoted(subject.idx) and not quotes.is_quoted(verb.idx):
             return None  # a quoted phrase is what was said, not who said it
+        vague = next((c for c in verb.children if c.dep_ == "dobj"
+                      and c.lower_ in VAGUE_OBJECTS), None)
+        if lemma == "say" and vague is not None and any(
+                c.dep_ == "prep" and c.lower_ == "about"
+                for c in list(verb.children) + list(vague.children)):
+            return None  # "The report says a lot about the CSTO": an idiom
         source_start, source_end, source_head = _source_span(subject, verb) if (
             fused is None) else (fused.start_char, fused.end_char, fused.root.i)
         cue = _cue_span(verb)
