@@ -827,3 +827,20 @@ def test_what_a_video_shows_stops_before_the_reporters_participle(nlp) -> None:
     text = ("Video shows that Tokayev had his hands in the air, contradicting the Kremlin's "
             "earlier claim that he had refused to keep his hands up.")
     assert _one(_claims(nlp, text), "shows")["content"] == "Tokayev had his hands in the air"
+
+
+@pytest.mark.parametrize("text, cue, content", [
+    ("In recent weeks, Markov has gone after Tokayev as a “human leech who will bleed the "
+     "country” and a “spoiled brat.”",
+     "has gone after",
+     "Tokayev as a “human leech who will bleed the country” and a “spoiled brat"),
+    ("Tokayev openly admires Putin as a “strong leader,” comparing him favorably to Biden.",
+     "admires", "Putin as a “strong leader"),
+], ids=["gone_after_as", "admires_as"])
+def test_a_quoted_label_put_on_someone_is_an_assessment(nlp, text: str, cue: str,
+                                                        content: str) -> None:
+    assert _one(_claims(nlp, text), cue)["content"] == content
+
+
+def test_working_as_a_quoted_title_is_no_assessment(nlp) -> None:
+    assert not _claims(nlp, "Markov worked as a “consultant” for the CSTO.")

@@ -687,7 +687,7 @@ class AttributionExtractor:
         if self._cue_hashes is None or self._strings is not strings:
             words = set(self.lexicon.verbs) | set(self.lexicon.adjectives) | set(
                 self.lexicon.nouns) | {
-                "according", "opinion", "view", "words", "citing", "quoting", "clear"} | (
+                "according", "opinion", "view", "words", "citing", "quoting", "clear", "as"} | (
                 BY_NOUNS) | (
                 AS_ONLY_VERBS) | (
                 DOCUMENT_ONLY_VERBS)
@@ -723,6 +723,9 @@ class AttributionExtractor:
                 attribution = self._verbal(doc, sent, previous, following, token, quotes)
             elif token.lower_ == "clear" and token.head.lemma_.lower() == "make":
                 attribution = self._made_clear(doc, token, quotes)
+            elif token.lower_ == "as":
+                attribution = self._quoted_label(doc, token, quotes) if (
+                    token.dep_ == "prep" and token.head.pos_ == "VERB") else None
             elif token.lower_ in self.lexicon.adjectives and token.dep_ == "acomp":
                 attribution = self._adjectival(doc, sent, token, quotes)
             elif token.lower_ in {"citing", "quoting"} and token.dep_ in {"advcl", "xcomp",
@@ -1437,6 +1440,41 @@ class AttributionExtractor:
         return self._finish(doc, [content], source[:2], source[2],
                             (noun.idx, noun.idx + len(noun)), lemma,
                             self.lexicon.nouns[lemma], "nominal", quotes)
+
+    def _quoted_label(self, doc: Doc, as_token: Token, quotes: QuoteIndex
+                      ) -> Attribution | None:
+        """"Reid has been pounding Trump as a “con artist”", "a Times article hailed Trump
+        as “The Comeback Kid”": whatever the verb, someone who puts a quoted label on
+        someone assesses them (the guidelines' "described as"); verbs of the lexicon
+        ("called", "branded") are read by `_verbal` already."""
+        verb = as_token.head
+        lemma = verb.lemma_.lower()
+        if lemma in self.lexicon.verbs or quotes.is_quoted(verb.idx):
+            return None
+        label = next((c for c in as_token.children if c.dep_ == "pobj"), None)
+        if label is None or not any(quotes.is_quoted(t.idx) and t.is_alpha
+                                    for t in label.subtree):
+            return None
+        target = next((c for c in verb.children if c.dep_ == "dobj" and c.i < as_token.i),
+                      None)
+        cue_end = None
+        if target is None:  # "has gone after Trump as a “human leech”"
+            prep = next((c for c in verb.children if c.dep_ == "prep" and c.i < as_token.i
+                         and c.lower_ in {"after", "on", "at"}), None)
+            target = next((g for g in prep.children if g.dep_ == "pobj"), None) if prep else None
+            if target is not None:
+                cue_end = prep.idx + len(prep)
+        subject = _subject_of(verb, self.lexicon.verbs)
+        if target is None or subject is None or subject.dep_ == "nsubjpass" or not _agentive(
+                subject) or quotes.is_quoted(subject.idx):
+            return None
+        source = _source_span(subject, verb)
+        cue = _cue_span(verb)
+        if cue_end is not None:
+            cue = (cue[0], max(cue[1], cue_end))
+        end = label.right_edge.idx + len(label.right_edge)
+        return self._finish(doc, [(target.left_edge.idx, end)], source[:2], source[2], cue,
+                            lemma, 0.6, "quoted-label", quotes)
 
     def _made_clear(self, doc: Doc, clear: Token, quotes: QuoteIndex) -> Attribution | None:
         """"Markov made it clear (that) he had misgivings": the cue is "made it clear", the
