@@ -844,3 +844,14 @@ def test_a_quoted_label_put_on_someone_is_an_assessment(nlp, text: str, cue: str
 
 def test_working_as_a_quoted_title_is_no_assessment(nlp) -> None:
     assert not _claims(nlp, "Markov worked as a “consultant” for the CSTO.")
+
+
+def test_a_speaker_of_its_own_joined_to_the_content_starts_the_next_claim(nlp) -> None:
+    text = ("Markov said the CSTO troops would not be eligible for the mission, and when pressed "
+            "on why the plan leaves out Armenia, the 64-year-old deputy replied, \"It is meant "
+            "to protect the members who have signed the treaty.\"")
+    claims = _claims(nlp, text)
+    assert _one(claims, "said")["content"] == ("the CSTO troops would not be eligible for the "
+                                               "mission")
+    assert _one(claims, "replied")["content"] == ("It is meant to protect the members who have "
+                                                  "signed the treaty")

@@ -1169,9 +1169,15 @@ class AttributionExtractor:
                                                              verb_class == "evidence"))
                 # "X said A and cited B": a second cue verb joined to the content is its own claim
                 for conj in child.children:
+                    own_speaker = any(c.dep_ == "nsubj" for c in conj.children)
                     if (conj.dep_ == "conj" and conj.i > child.i and conj.pos_ == "VERB"
                             and conj.lemma_.lower() in self.lexicon.verbs
-                            and not any(c.dep_ in SOURCE_DEPS for c in conj.children)):
+                            and (not any(c.dep_ in SOURCE_DEPS for c in conj.children) or (
+                                own_speaker and self.lexicon.verbs[conj.lemma_.lower()][0]
+                                == "speech" and any(c.dep_ == "ccomp" for c in conj.children)
+                                and not quotes.is_quoted(conj.idx)))):
+                        # (and "..., and when pressed, the mother replied, “...”": a
+                        # speaker of its own with words of its own)
                         cut = conj.left_edge
                         if cut.i > 0 and doc[cut.i - 1].dep_ == "cc":
                             cut = doc[cut.i - 1]
