@@ -855,3 +855,15 @@ def test_a_speaker_of_its_own_joined_to_the_content_starts_the_next_claim(nlp) -
                                                "mission")
     assert _one(claims, "replied")["content"] == ("It is meant to protect the members who have "
                                                   "signed the treaty")
+
+
+def test_a_second_object_is_what_the_first_was_branded(nlp) -> None:
+    text = "Tokayev branded the CSTO an \"outlaw alliance in the neighborhood.\""
+    assert _one(_claims(nlp, text), "branded")["content"] == (
+        "the CSTO an \"outlaw alliance in the neighborhood")
+
+
+def test_it_declared_by_someone_is_a_thing_not_the_previous_claim(nlp) -> None:
+    text = ("Correction: An earlier version of this article listed when the “war on terror” "
+            "was introduced. It was first declared by Putin in the 1990s.")
+    assert not [c for c in _claims(nlp, text) if c["pattern"] == "anaphoric"]

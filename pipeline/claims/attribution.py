@@ -1292,8 +1292,8 @@ class AttributionExtractor:
                     return None
                 end = _subtree_span(child)[1]
                 complement = next((c for c in verb.children if (
-                    c.dep_ in {"oprd", "xcomp"} or (c.dep_ == "prep" and c.lower_ == "as"))
-                    and c.i > child.i), None)
+                    c.dep_ in {"oprd", "xcomp", "dobj"} or (c.dep_ == "prep" and c.lower_ == "as"))
+                    and c.i > child.i), None)  # (a second "dobj": "branded Kyiv an “outlaw”")
                 reason = next((c for c in verb.children if c.dep_ == "prep" and c.i > child.i
                                and c.lower_ in {"of", "for"}), None)
                 if complement is not None:
@@ -1537,8 +1537,8 @@ class AttributionExtractor:
         if previous is None:
             return None
         words = [t for t in sent if not t.is_punct]
-        if not words or words[0].lower_ not in ANAPHORS or len(words) > 30:
-            return None
+        if not words or words[0].lower_ not in ANAPHORS - {"it"} or len(words) > 30:
+            return None  # ("It was first declared by Nixon": "it" is a thing, not a claim)
         root = sent.root
         source_tok = None
         cue: tuple[int, int] | None = None
