@@ -867,3 +867,21 @@ def test_it_declared_by_someone_is_a_thing_not_the_previous_claim(nlp) -> None:
     text = ("Correction: An earlier version of this article listed when the “war on terror” "
             "was introduced. It was first declared by Putin in the 1990s.")
     assert not [c for c in _claims(nlp, text) if c["pattern"] == "anaphoric"]
+
+
+@pytest.mark.parametrize("text, cue, content", [
+    ("Markov claimed that the CSTO deployment was smart, although he again refused to "
+     "release the mandate before the summit.",
+     "claimed", "the CSTO deployment was smart"),
+    ("Markov said the deal was good, although it had flaws.",
+     "said", "the deal was good, although it had flaws"),
+], ids=["about_what_the_speaker_did", "the_speakers_own_concession"])
+def test_a_concession_about_the_speaker_is_the_reporters(nlp, text: str, cue: str,
+                                                         content: str) -> None:
+    assert _one(_claims(nlp, text), cue)["content"] == content
+
+
+def test_a_named_owner_before_a_speech_noun_is_its_source(nlp) -> None:
+    text = "Despite Kremlin assertions that the CSTO was weak, Tokayev stayed."
+    claim = _one(_claims(nlp, text), "assertions")
+    assert (claim["source"], claim["content"]) == ("Kremlin", "the CSTO was weak")

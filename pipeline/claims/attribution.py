@@ -359,11 +359,14 @@ def _agentive(subject: Token) -> bool:
 
 
 def _nominal_owner(noun: Token) -> Token | None:
-    """The source of a speech noun with no possessor: "warnings from his attorney that ...",
+    """The source of a speech noun with no possessor: "media pronouncements that ...",
+    "warnings from his attorney that ...",
     "a claim by the ministry that ...", or the subject of a verb that utters the noun
     ("Democrats persisted in arguments that ...", "Markov made the argument that ...");
     not of one that answers it ("rejected the claim that ...")."""
     for child in noun.children:
+        if child.dep_ == "compound" and child.i == noun.i - 1 and _agentive(child):
+            return child  # "Despite media pronouncements that Clinton won, ..."
         if child.dep_ == "prep" and child.lower_ in {"from", "by"} and child.i > noun.i:
             agent = next((g for g in child.children if g.dep_ == "pobj"), None)
             if agent is not None and _agentive(agent):
@@ -887,12 +890,19 @@ class AttributionExtractor:
                     and not any(c.dep_ in SOURCE_DEPS for c in token.children)
                     and not quotes.is_quoted(token.idx)):
                 return token.doc[token.i - 1].idx
-            # "said A, though she noted B": a concession with a cue of its own
+            # "said A, though she noted B": a concession with a cue of its own, or about
+            # what the speaker did ("claimed A, although he again refused to ...")
+            subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            speaker = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
             if (token.dep_ == "advcl" and token.i > clause.i and token.idx < end
-                    and self.lexicon.verbs.get(token.lemma_.lower(), ("", 0))[0]
-                    in {"speech", "report", "belief", "assessment"}
-                    and any(c.dep_ == "nsubj" for c in token.children)
-                    and not quotes.is_quoted(token.idx)):
+                    and subject is not None and not quotes.is_quoted(token.idx)
+                    and (self.lexicon.verbs.get(token.lemma_.lower(), ("", 0))[0]
+                         in {"speech", "report", "belief", "assessment"}
+                         or (speaker is not None and subject.lower_ != "it" and (
+                             subject.lower_ == speaker.lower_
+                             or subject.lemma_.lower() == speaker.lemma_.lower()
+                             or (subject.lower_ in {"he", "she"}
+                                 and speaker.ent_type_ == "PERSON"))))):
                 mark = next((c for c in token.children if c.dep_ == "mark" and c.lower_ in {
                     "though", "although", "while", "whereas"}), None)
                 if mark is not None and mark.i > 0 and token.doc[mark.i - 1].text == ",":
