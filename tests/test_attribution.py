@@ -885,3 +885,9 @@ def test_a_named_owner_before_a_speech_noun_is_its_source(nlp) -> None:
     text = "Despite Kremlin assertions that the CSTO was weak, Tokayev stayed."
     claim = _one(_claims(nlp, text), "assertions")
     assert (claim["source"], claim["content"]) == ("Kremlin", "the CSTO was weak")
+
+
+def test_the_second_of_two_participles_has_the_sentences_subject(nlp) -> None:
+    text = "Markov left the hall, smiling and insisting that the CSTO was strong."
+    claim = _one(_claims(nlp, text), "insisting")
+    assert (claim["source"], claim["content"]) == ("Markov", "the CSTO was strong")

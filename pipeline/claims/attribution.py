@@ -337,9 +337,14 @@ def _subject_of(verb: Token, cue_lemmas: dict | None = None) -> Token | None:
                                                                          "NUM", "PRON"}
             and verb.head.i < verb.i):
         return verb.head
-    # "..., saying that": participial clause of a reporting verb
-    if verb.dep_ in {"advcl", "xcomp"} and verb.tag_ == "VBG":
-        for child in verb.head.children:
+    # "..., saying that": participial clause of a reporting verb, also the second of two
+    # ("clarified nothing, treating it as a compliment -- and, asked later, asserting ...")
+    participle = verb
+    while (participle.dep_ == "conj" and participle.tag_ == "VBG"
+           and participle.head.tag_ == "VBG" and participle.head.i < participle.i):
+        participle = participle.head
+    if participle.dep_ in {"advcl", "xcomp"} and participle.tag_ == "VBG":
+        for child in participle.head.children:
             if child.dep_ == "nsubj":
                 return child
     return None
