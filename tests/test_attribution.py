@@ -891,3 +891,10 @@ def test_the_second_of_two_participles_has_the_sentences_subject(nlp) -> None:
     text = "Markov left the hall, smiling and insisting that the CSTO was strong."
     claim = _one(_claims(nlp, text), "insisting")
     assert (claim["source"], claim["content"]) == ("Markov", "the CSTO was strong")
+
+
+def test_an_object_that_opens_a_quotation_runs_to_its_close(nlp) -> None:
+    text = ("The CSTO council called the overnight deployment \"a clear violation and in flagrant "
+            "disregard\" of five previous resolutions.")
+    assert _one(_claims(nlp, text), "called")["content"] == (
+        "the overnight deployment \"a clear violation and in flagrant disregard")

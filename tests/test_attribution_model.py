@@ -380,3 +380,21 @@ def test_a_reported_clause_of_another_cue_is_not_joined_to_the_rules_claim(
         ("Kazakh authorities", "announced",
          "the arrest of a man in the shooting of a demonstrator during a clash in Almaty"),
         ("Kazakh authorities", "said", "a curfew would continue through the weekend")]
+
+
+def test_the_tagged_phrase_around_the_rules_quoted_words_is_the_content(
+        parse_nlp: Language) -> None:
+    text = ('Markov urged police to release the videos "as a matter of the greater good and '
+            'transparency."')
+    assert _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "Markov"), ("CUE", "urged"),
+        ("CONTENT", 'police to release the videos "as a matter of the greater good and '
+                    'transparency."')]) == [
+        ("Markov", "urged", 'police to release the videos "as a matter of the greater good '
+                            'and transparency')]
+    # but not the cue's own "as a" before the quoted words
+    text = ("Kazakhstan requested help from the CSTO to end the disturbances, which it described "
+            "as a “terrorist threat”.")
+    assert _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "it"), ("CUE", "described"), ("CONTENT", "as a “terrorist threat”")]) == [
+        ("it", "described", "terrorist threat")]

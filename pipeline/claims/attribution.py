@@ -1331,7 +1331,9 @@ class AttributionExtractor:
                 # the whole noun phrase, determiner and numbers included ("the possibility
                 # of ...", "6,000 layoffs"), but never reaching back over the cue
                 start = child.left_edge.idx if child.left_edge.i > verb.i else child.idx
-                return "object", [(start, end)], None
+                # a quotation the object opens runs to its closing mark ("called the test
+                # “a clear violation and in flagrant disregard” of ...")
+                return "object", self._extend_to_quotes([(start, end)], quotes, keep_out), None
             if child.dep_ == "prep" and child.lower_ in OBJECT_PREPS and child.i > verb.i:
                 objects = [g for g in child.children if g.dep_ in {"pobj", "pcomp"}]
                 if objects:
