@@ -8,6 +8,8 @@ the model's own named entities. Needs no PolNeAR data.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -398,3 +400,22 @@ def test_the_tagged_phrase_around_the_rules_quoted_words_is_the_content(
     assert _tagged_claims(parse_nlp, text, [
         ("SOURCE", "it"), ("CUE", "described"), ("CONTENT", "as a “terrorist threat”")]) == [
         ("it", "described", "terrorist threat")]
+
+
+def test_tagger_mode_on_the_corpus_keeps_the_rules_scope_and_drops_passives(tmp_path) -> None:
+    """A run with --tagger over corpus/ (boilerplate cleaning as in a real run): "– according
+    to Russia –" qualifies the clause before the dashes, as the rules read it, and neither
+    "It was called a “paper tiger”" (no source) nor "preferred to conduct a dialogue" (a
+    preference) is a claim."""
+    import json
+
+    from pipeline.runner import RunSettings, run
+
+    run([str(Path(__file__).resolve().parent.parent / "corpus")], tmp_path,
+        RunSettings(tagger=True))
+    claims = [json.loads(line) for line in (tmp_path / "claims.jsonl").open(encoding="utf-8")]
+    russia = [c for c in claims if (c.get("cue") or {}).get("text") == "according to"
+              and c["source"]["text"] == "Russia"]
+    assert [c["content"]["text"] for c in russia] == ["it flew over Syria in 2015"]
+    assert not [c for c in claims if (c.get("cue") or {}).get("text") in {"was called",
+                                                                          "preferred"}]
