@@ -60,7 +60,6 @@ REQUEST_VERBS = {"request", "appeal", "invite"}  # "requested help": what is wan
 ATTITUDE_VERBS = {"express", "voice", "raise", "signal"}
 PRONOUNS = {"he", "she", "they", "it", "him", "her", "them", "i", "we", "you"}
 VAGUE_OBJECTS = {"something", "a", "lot", "much", "little", "nothing", "volumes", "more"}
-BY_NOUNS = {"account", "accounts", "admission", "estimate", "estimates", "reckoning"}
 POSSESSIVE_PRONOUNS = {"his", "her", "their", "its"}  # resolved like he / she / they / it
 UTTERING_VERBS = {"make", "repeat", "reiterate", "voice", "express", "issue", "persist",
                   "offer", "advance", "renew"}  # "made the argument that ..."
@@ -119,6 +118,8 @@ class CueLexicon:
     prep_phrases: dict[str, float]
     adjectives: dict[str, float]
     nouns: dict[str, float] = field(default_factory=dict)
+    by_nouns: dict[str, float] = field(default_factory=dict)  # "by one estimate"
+    made_adjectives: dict[str, float] = field(default_factory=dict)  # "made it clear"
 
 
 def _read_tsv(name: str) -> list[list[str]]:
@@ -131,10 +132,12 @@ def _read_tsv(name: str) -> list[list[str]]:
 def load_lexicon() -> CueLexicon:
     """Read the cue lexicons from `pipeline/resources/` once."""
     verbs = {row[0]: (row[1], float(row[2])) for row in _read_tsv("cue_verbs.tsv")}
-    tables: dict[str, dict[str, float]] = {"prep": {}, "adj": {}, "noun": {}}
+    tables: dict[str, dict[str, float]] = {"prep": {}, "adj": {}, "noun": {}, "by": {},
+                                           "make": {}}
     for phrase, pattern, weight in _read_tsv("cue_phrases.tsv"):
         tables[pattern][phrase] = float(weight)
-    return CueLexicon(verbs, tables["prep"], tables["adj"], tables["noun"])
+    return CueLexicon(verbs, tables["prep"], tables["adj"], tables["noun"], tables["by"],
+                      tables["make"])
 
 
 # --- helpers over tokens ---------------------------------------------------------
@@ -695,8 +698,8 @@ class AttributionExtractor:
         if self._cue_hashes is None or self._strings is not strings:
             words = set(self.lexicon.verbs) | set(self.lexicon.adjectives) | set(
                 self.lexicon.nouns) | {
-                "according", "opinion", "view", "words", "citing", "quoting", "clear", "as"} | (
-                BY_NOUNS) | (
+                "according", "opinion", "view", "words", "citing", "quoting", "as"} | set(
+                self.lexicon.by_nouns) | set(self.lexicon.made_adjectives) | (
                 AS_ONLY_VERBS) | (
                 DOCUMENT_ONLY_VERBS)
             self._cue_hashes = {strings.add(w) for w in words}
@@ -722,14 +725,15 @@ class AttributionExtractor:
             lemma = token.lemma_.lower()
             if token.lower_ == "according" or (token.lower_ in {"opinion", "view", "words"}
                                                and token.dep_ == "pobj") or (
-                    token.lower_ in BY_NOUNS and token.dep_ == "pobj"
+                    token.lower_ in self.lexicon.by_nouns and token.dep_ == "pobj"
                     and token.head.lower_ == "by"):
                 attribution = self._prepositional(doc, sent, token, quotes)
             elif (lemma in self.lexicon.verbs or lemma in AS_ONLY_VERBS | DOCUMENT_ONLY_VERBS
                   ) and (
                     token.pos_ in {"VERB", "AUX"} or _verb_tagged_noun(token)):
                 attribution = self._verbal(doc, sent, previous, following, token, quotes)
-            elif token.lower_ == "clear" and token.head.lemma_.lower() == "make":
+            elif (token.lower_ in self.lexicon.made_adjectives
+                  and token.head.lemma_.lower() == "make"):
                 attribution = self._made_clear(doc, token, quotes)
             elif token.lower_ == "as":
                 attribution = self._quoted_label(doc, token, quotes) if (
@@ -1362,7 +1366,7 @@ class AttributionExtractor:
             phrase_head = token
             cue = (token.idx, to.idx + len(to)) if to is not None else None
             phrase = "according to"
-        elif token.lower_ in BY_NOUNS:
+        elif token.lower_ in self.lexicon.by_nouns:
             # "By Trump's own admission, ...", "by one estimate": the possessor, or the
             # estimate itself, vouches for the clause
             prep = token.head
@@ -1377,7 +1381,7 @@ class AttributionExtractor:
                 cue = (prep.idx, prep.idx + len(prep))
             elif source_tok is not None:  # "By Trump's own admission": "own admission"
                 cue = (doc[source_tok.right_edge.i + 1].idx, token.idx + len(token))
-            phrase = "by the account of"
+            phrase = f"by {token.lower_}"
         else:
             prep = token.head
             of = next((c for c in token.children if c.lower_ == "of"), None)
@@ -1389,7 +1393,8 @@ class AttributionExtractor:
             phrase = f"in the {token.lower_} of"
         if source_tok is None or cue is None:
             return None
-        weight = self.lexicon.prep_phrases.get(phrase, 0.8)
+        weight = self.lexicon.prep_phrases.get(phrase) or self.lexicon.by_nouns.get(
+            token.lower_, 0.8)
         source_start, source_end, source_head = _source_span(source_tok, token)
         phrase_tokens = list(phrase_head.subtree)
         if phrase_tokens[-1].i + 2 >= sent.end and phrase_tokens[0].i <= sent.start + 1:
@@ -1502,7 +1507,7 @@ class AttributionExtractor:
     def _made_clear(self, doc: Doc, clear: Token, quotes: QuoteIndex) -> Attribution | None:
         """"Markov made it clear (that) he had misgivings": the cue is "made it clear", the
         source the subject of "made", the content the clause the parser hangs on "clear"
-        or on "made" after it (PolNeAR train: 28 cues "made it clear")."""
+        or on "made" after it (the adjectives: `made_adjectives` of the lexicon)."""
         made = clear.head
         subject = next((c for c in made.children if c.dep_ == "nsubj"), None)
         if subject is None or not _agentive(subject) or quotes.is_quoted(made.idx) or not any(
@@ -1523,8 +1528,8 @@ class AttributionExtractor:
             start = doc[mark.i + 1].idx
         source = _source_span(subject, made)
         return self._finish(doc, [(start, end)], source[:2], source[2],
-                            (made.idx, clear.idx + len(clear)), "make clear", 0.8, "made-clear",
-                            quotes)
+                            (made.idx, clear.idx + len(clear)), f"make {clear.lower_}",
+                            self.lexicon.made_adjectives[clear.lower_], "made-clear", quotes)
 
     def _adjectival(self, doc: Doc, sent: Span, adjective: Token,
                     quotes: QuoteIndex) -> Attribution | None:
