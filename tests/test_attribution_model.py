@@ -331,32 +331,31 @@ def test_a_tagged_claim_the_rules_also_found_keeps_the_rules_boundaries(
                        "the non-military nature of the deployment")]
 
 
+GLOSS_TEXT = ("Markov told reporters the CSTO would never deploy to Ukraine, implicitly putting "
+              "his name on the line as the alliance struggles to replicate the coalition that "
+              "delivered him victories in 2008 and 2012.")
+
+
+# the tail a rule cuts on purpose (when it was said, or the reporter's reading) goes; an
+# "as" that is no clause stays: what the speaker called it
+@pytest.mark.parametrize("text, source, cue, tagged, content", [
+    ("Tokayev rejected that argument during the first session of the council on Monday night.",
+     "Tokayev", "rejected", "that argument during the first session of the council on Monday "
+     "night", "that argument"),
+    ("Tokayev mentioned the deployment as the delegates hurried closer to the hall.",
+     "Tokayev", "mentioned", "the deployment as the delegates hurried closer to the hall",
+     "the deployment"),
+    (GLOSS_TEXT, "Markov", "told", GLOSS_TEXT[GLOSS_TEXT.index("the CSTO"):-1],
+     "the CSTO would never deploy to Ukraine"),
+    ("Tokayev described the deployment as a success for the whole alliance.",
+     "Tokayev", "described", "the deployment as a success for the whole alliance",
+     "the deployment as a success for the whole alliance"),
+], ids=["during", "as_a_clause", "reporters_gloss", "as_no_clause"])
 def test_a_tagged_content_that_adds_when_or_a_gloss_keeps_the_rules_boundaries(
-        parse_nlp: Language) -> None:
-    # the tail a rule cuts on purpose: when it was said, or the reporter's reading
-    text = "Tokayev rejected that argument during the first session of the council on Monday night."
+        parse_nlp: Language, text: str, source: str, cue: str, tagged: str,
+        content: str) -> None:
     assert _tagged_claims(parse_nlp, text, [
-        ("SOURCE", "Tokayev"), ("CUE", "rejected"),
-        ("CONTENT", "that argument during the first session of the council on Monday night")]) \
-        == [("Tokayev", "rejected", "that argument")]
-    text = "Tokayev mentioned the deployment as the delegates hurried closer to the hall."
-    assert _tagged_claims(parse_nlp, text, [
-        ("SOURCE", "Tokayev"), ("CUE", "mentioned"),
-        ("CONTENT", "the deployment as the delegates hurried closer to the hall")]) \
-        == [("Tokayev", "mentioned", "the deployment")]
-    text = ("Markov told reporters the CSTO would never deploy to Ukraine, implicitly putting his "
-            "name on the line as the alliance struggles to replicate the coalition that "
-            "delivered him victories in 2008 and 2012.")
-    assert _tagged_claims(parse_nlp, text, [
-        ("SOURCE", "Markov"), ("CUE", "told"),
-        ("CONTENT", text[text.index("the CSTO"):-1])]) \
-        == [("Markov", "told", "the CSTO would never deploy to Ukraine")]
-    # "as" that is no clause stays: what the speaker called it
-    text = "Tokayev described the deployment as a success for the whole alliance."
-    assert _tagged_claims(parse_nlp, text, [
-        ("SOURCE", "Tokayev"), ("CUE", "described"),
-        ("CONTENT", "the deployment as a success for the whole alliance")]) \
-        == [("Tokayev", "described", "the deployment as a success for the whole alliance")]
+        ("SOURCE", source), ("CUE", cue), ("CONTENT", tagged)]) == [(source, cue, content)]
 
 
 def test_a_tagged_half_quotation_keeps_the_rules_whole_one(parse_nlp: Language) -> None:

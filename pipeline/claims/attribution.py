@@ -59,7 +59,7 @@ NOT_WITH_OBJECT = {"add", "claim", "maintain", "see", "find", "write"}
 REQUEST_VERBS = {"request", "appeal", "invite"}  # "requested help": what is wanted, not said
 ATTITUDE_VERBS = {"express", "voice", "raise", "signal"}
 PRONOUNS = {"he", "she", "they", "it", "him", "her", "them", "i", "we", "you"}
-VAGUE_OBJECTS = {"something", "a", "lot", "much", "little", "nothing", "volumes", "more"}
+VAGUE_OBJECTS = {"something", "lot", "much", "little", "nothing", "volumes", "more"}
 POSSESSIVE_PRONOUNS = {"his", "her", "their", "its"}  # resolved like he / she / they / it
 UTTERING_VERBS = {"make", "repeat", "reiterate", "voice", "express", "issue", "persist",
                   "offer", "advance", "renew"}  # "made the argument that ..."
@@ -368,10 +368,10 @@ def _agentive(subject: Token) -> bool:
 
 def _nominal_owner(noun: Token) -> Token | None:
     """The source of a speech noun with no possessor: "media pronouncements that ...",
-    "warnings from his attorney that ...",
-    "a claim by the ministry that ...", or the subject of a verb that utters the noun
-    ("Democrats persisted in arguments that ...", "Markov made the argument that ...");
-    not of one that answers it ("rejected the claim that ...")."""
+    "warnings from his attorney that ...", "a claim by the ministry that ...", or the
+    subject of a verb that utters the noun ("Democrats persisted in arguments that ...",
+    "Markov made the argument that ..."); not of one that answers it ("rejected the claim
+    that ...")."""
     for child in noun.children:
         if child.dep_ == "compound" and child.i == noun.i - 1 and _agentive(child):
             return child  # "Despite media pronouncements that Clinton won, ..."
