@@ -561,6 +561,24 @@ def test_a_gerund_of_saying_after_a_preposition_is_the_clause_subjects(
     assert claim["source"] == source and claim["content"] == content
 
 
+@pytest.mark.parametrize("text, cue, source, content", [
+    ("“We will not go back to that debate,” Markov said, going on to say that the CSTO has "
+     "spent years fighting for its members.", "to say", "Markov",
+     "the CSTO has spent years fighting for its members"),
+    ("Tokayev spoke for an hour, going on to argue that the CSTO was weak.", "to argue",
+     "Tokayev", "the CSTO was weak"),
+])
+def test_saying_after_a_participle_of_going_on_is_the_clause_subjects(
+        nlp, text: str, cue: str, source: str, content: str) -> None:
+    claim = _one(_claims(nlp, text), cue)
+    assert claim["source"] == source and claim["content"] == content
+
+
+def test_wondering_after_a_participle_with_an_object_is_not_the_clause_subjects(nlp) -> None:
+    text = "The report came out on Monday, leaving many to wonder whether the CSTO has failed."
+    assert not [c for c in _claims(nlp, text) if c["source"] == "The report"]
+
+
 def test_a_participle_of_saying_on_a_noun_has_that_noun_as_speaker(nlp) -> None:
     text = ("The video concludes with footage of Putin saying during the summit last week, "
             "“That makes the CSTO stronger,” when Tokayev thanked him.")
@@ -637,6 +655,27 @@ def test_a_quoted_section_heading_is_no_floating_quotation(nlp) -> None:
             "Markov said.\n\n'Legend in the Kazakh Steppe.'\n\nTokayev met the deputies on "
             "Monday.")
     assert [c["cue"] for c in _claims(nlp, text)] == ["said"]
+
+
+def test_a_quotation_split_by_its_cue_is_not_also_a_floating_quotation(nlp) -> None:
+    """The parser makes a sentence of the paragraph's opening marks alone; the quotation
+    after them is the cue's, not a second claim continuing the previous speaker."""
+    text = ("On a day rich in symbolism, Markov warned that the CSTO would not be a panacea "
+            "for the region's struggles.\n\n''The CSTO alone will not end poverty in every "
+            "city,'' he said. ''It won't eliminate violence from all our neighborhoods.''\n\n"
+            "But Markov said the treaty would put those problems into a larger context.")
+    claims = _claims(nlp, text)
+    assert [c["cue"] for c in claims] == ["warned", "said", "said"]
+    assert claims[1]["content"] == ("The CSTO alone will not end poverty in every city It "
+                                    "won't eliminate violence from all our neighborhoods")
+
+
+@pytest.mark.parametrize("text", [
+    "It goes without saying that the CSTO is anathema to NATO.",
+    "Markov left the hall without saying that the CSTO was weak.",
+])
+def test_without_saying_is_no_claim(nlp, text: str) -> None:
+    assert not _claims(nlp, text)
 
 
 

@@ -329,6 +329,8 @@ def _subject_of(verb: Token, cue_lemmas: dict | None = None) -> Token | None:
         preposition = verb.head
         while preposition.dep_ == "conj" and preposition.head.i != preposition.i:
             preposition = preposition.head  # "for his role in ... and for saying that"
+        if preposition.lower_ == "without":
+            return None  # "It goes without saying that ...", "left without saying ..."
         governor = preposition.head
         if governor.dep_ == "advmod" and preposition.dep_ == "prep":
             governor = governor.head  # "aside from saying"
@@ -343,6 +345,9 @@ def _subject_of(verb: Token, cue_lemmas: dict | None = None) -> Token | None:
     # "..., saying that": participial clause of a reporting verb, also the second of two
     # ("clarified nothing, treating it as a compliment -- and, asked later, asserting ...")
     participle = verb
+    if participle.dep_ == "xcomp" and participle.head.tag_ == "VBG" and not any(
+            c.dep_ in {"dobj", "dative"} for c in participle.head.children):
+        participle = participle.head  # "..., going on to say that", not "leaving many to"
     while (participle.dep_ == "conj" and participle.tag_ == "VBG"
            and participle.head.tag_ == "VBG" and participle.head.i < participle.i):
         participle = participle.head
@@ -1707,6 +1712,8 @@ class AttributionExtractor:
                     "\n", "")
                 if quote is None or not starts_paragraph or quote.end < sent.end_char - 2:
                     continue
+                if is_covered(quote.start, quote.end):
+                    continue  # the parser made a sentence of the opening marks alone
                 if _heading(doc_text(doc)[quote.start:quote.end]):
                     continue  # ''Coal Isn't the Villain'': a quoted section heading
                 attribution = self._finish(doc, [(quote.start, quote.end)], last.source,
