@@ -9,7 +9,8 @@ fullest name that article gives. Across articles the same person may be
 spelled differently ("Dmitriy Peskov" / "Dmitry Peskov", "Pashinián" /
 "Pashinyan") or named by surname only ("Putin" where another article says
 "Vladimir Putin"). Names join when, after Unicode folding, their surnames
-match closely and their first names agree (rapidfuzz ratio), and a bare
+match closely (rapidfuzz ratio) and their first names are spelling variants or
+short forms of each other (`_same_first_name`), and a bare
 surname joins a full name only when exactly one full name in the run has
 that surname: two different people sharing a surname are never merged.
 Blocking by the first letters of the folded surname keeps this near-linear.
@@ -17,6 +18,7 @@ Blocking by the first letters of the folded surname keeps this near-linear.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from typing import NamedTuple
@@ -27,7 +29,6 @@ from pipeline.schema import ClaimRecord, SourceRecord
 from pipeline.unionfind import UnionFind
 
 SURNAME_MIN = 85.0
-FIRST_NAME_MIN = 80.0
 
 
 def fold(name: str) -> str:
@@ -35,6 +36,27 @@ def fold(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name)
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower()
                     .replace("’", "'").split())
+
+
+def first_name_skeleton(first: str) -> str:
+    """A first name's consonants after its first letter, with the transliteration
+    variants made equal: Dmitriy / Dmitry -> 'dmtr', Aleksey / Alexei -> 'alx',
+    Yevgeny / Evgeny -> 'evgn'; Ivana 'ivn' and Ivanka 'ivnk' stay apart."""
+    name = fold(first).replace("ks", "x").replace("w", "v").replace("ph", "f")
+    name = re.sub(r"(.)\1", r"\1", name)
+    if name[:1] == "y" and name[1:2] in set("aeiou"):
+        name = name[1:]
+    return name[:1] + re.sub(r"[aeiouy'.\-]", "", name[1:])
+
+
+def _same_first_name(a: str, b: str) -> bool:
+    """Spelling variants (same skeleton) or a short form (Steve / Steven, Alex /
+    Alexander); a fuzzy ratio alone would join Ivana and Ivanka Trump."""
+    a, b = a.strip("."), b.strip(".")
+    if first_name_skeleton(a) == first_name_skeleton(b):
+        return True
+    shorter, longer = sorted((fold(a), fold(b)), key=len)
+    return len(shorter) >= 3 and longer.startswith(shorter)
 
 
 def _same_person(a: str, b: str) -> bool:
@@ -45,7 +67,7 @@ def _same_person(a: str, b: str) -> bool:
         return False
     if len(parts_a) == 1 or len(parts_b) == 1:
         return False  # bare surnames are handled separately
-    return fuzz.ratio(parts_a[0], parts_b[0]) >= FIRST_NAME_MIN
+    return _same_first_name(parts_a[0], parts_b[0])
 
 
 def person_keys(names: dict[str, int]) -> dict[str, str]:

@@ -811,6 +811,17 @@ def test_what_is_cited_runs_to_the_end_of_the_predicate_and_the_citer_is_not_the
                  "showed",
                  "Tokayev was the winner of the debate",
                  id="a_but_clause_about_the_source_itself_is_the_reporters"),
+    pytest.param("Markov notes that three things are happening at once: the CSTO is weakening, "
+                 "Russia is busy in Ukraine and Kazakhstan is looking west.",
+                 "notes",
+                 "three things are happening at once: the CSTO is weakening, Russia is busy in "
+                 "Ukraine and Kazakhstan is looking west",
+                 id="what_follows_a_colon_spells_out_the_clause"),
+    pytest.param("Markov notes that three things are happening at once: Tokayev said so "
+                 "himself.",
+                 "notes",
+                 "three things are happening at once",
+                 id="a_cue_after_the_colon_speaks_for_itself"),
 ])
 def test_the_content_of_a_cue(nlp, text: str, cue: str, content: str) -> None:
     assert _one(_claims(nlp, text), cue)["content"] == content
@@ -937,3 +948,22 @@ def test_an_object_that_opens_a_quotation_runs_to_its_close(nlp) -> None:
             "disregard\" of five previous resolutions.")
     assert _one(_claims(nlp, text), "called")["content"] == (
         "the overnight deployment \"a clear violation and in flagrant disregard")
+
+
+def test_a_speaker_the_parser_hung_on_the_quotation_still_says_it(nlp) -> None:
+    text = ("“There is a severe disconnect between the CSTO and frankly the members and our "
+            "military,” Markov, a top Kremlin surrogate, said Thursday morning on Rossiya’s "
+            "“Sixty Minutes.”")
+    claim = _one(_claims(nlp, text), "said")
+    assert claim["source"] == "Markov, a top Kremlin surrogate"
+    assert claim["content"] == ("There is a severe disconnect between the CSTO and frankly "
+                                "the members and our military")
+
+
+def test_a_quotation_begun_a_sentence_earlier_is_whole_when_its_close_leans_on_the_speaker(
+        nlp) -> None:
+    text = ("“He is absolutely right. There is a severe disconnect between this Kremlin and "
+            "frankly the president and our military,” Markov, a top Putin surrogate, said "
+            "Thursday morning on Rossiya’s “Sixty Minutes.”")
+    claim = _one(_claims(nlp, text), "said")
+    assert claim["content"].startswith("He is absolutely right. There is a severe disconnect")

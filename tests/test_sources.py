@@ -16,6 +16,16 @@ def test_spelling_variants_join() -> None:
     assert fold("Pashinián") == "pashinian"
 
 
+def test_transliterations_and_short_forms_join_but_different_first_names_do_not() -> None:
+    keys = person_keys({"Aleksey Leonkov": 1, "Alexei Leonkov": 1, "Yevgeny Prigozhin": 1,
+                        "Evgeny Prigozhin": 1, "Steve Markov": 1, "Steven Markov": 1,
+                        "Ivana Tokayeva": 1, "Ivanka Tokayeva": 1})
+    assert keys["Aleksey Leonkov"] == keys["Alexei Leonkov"]
+    assert keys["Yevgeny Prigozhin"] == keys["Evgeny Prigozhin"]
+    assert keys["Steve Markov"] == keys["Steven Markov"]
+    assert keys["Ivana Tokayeva"] != keys["Ivanka Tokayeva"]
+
+
 def test_surname_alone_joins_only_an_unambiguous_full_name() -> None:
     keys = person_keys({"Vladimir Putin": 3, "Putin": 2})
     assert keys["Putin"] == "Vladimir Putin"

@@ -82,3 +82,10 @@ def test_a_relative_pronoun_resolves_to_its_antecedent(nlp) -> None:
     [claim] = [a for a in doc._.attributions if text[a.cue[0]:a.cue[1]] == "said"]
     assert text[claim.source[0]:claim.source[1]] == "who"
     assert claim.source_canonical == "Sergey Markov" and claim.source_type == "PERSON"
+
+
+def test_an_unnamed_source_keeps_the_hyphens_of_its_words(nlp) -> None:
+    doc = nlp("Some pro-Kremlin military-policy experts say the CSTO is weak.")
+    [claim] = doc._.attributions
+    assert claim.source_canonical == "pro-Kremlin military-policy experts"
+    assert claim.source_type == "GROUP"

@@ -268,6 +268,32 @@ def _stolen_subject(verb: Token) -> Token | None:
     return noun
 
 
+def _speaker_after_quote(verb: Token, quotes: QuoteIndex) -> tuple[Token, QuoteSpan] | None:
+    """The name between a closing quotation mark and its cue when the parser hung it on a
+    word of the quotation ("“... and our military,” Flynn, a top Trump surrogate, said
+    Thursday on “Fox and Friends.”", where it gave "said" the show's title as subject), with
+    the quotation it closes."""
+    doc = verb.doc
+    for i in range(verb.i - 1, max(verb.i - 12, 0), -1):
+        token = doc[i]
+        if token.pos_ in {"VERB", "AUX"} or quotes.is_quoted(token.idx) and (
+                token.text not in QUOTE_MARKS):
+            return None
+        if token.text in QUOTE_MARKS:
+            quote = quotes.span_at(token.idx)
+            if quote is None or not quote.closed or quote.end != token.idx + len(token):
+                return None
+            name = doc[i + 1]
+            if name.i >= verb.i or not (name.pos_ == "PROPN" or name.lower_ in {
+                    "he", "she", "they"}) or not quotes.is_quoted(name.head.idx):
+                return None
+            between = doc[name.right_edge.i + 1:verb.i]
+            if between.text.strip(" ,") or name.right_edge.i >= verb.i:
+                return None
+            return name, quote
+    return None
+
+
 def _before_stolen_subject(doc: Doc, start: int, end: int) -> int:
     """Where a content ends when its last words are the next clause's subject ("... the
     investigation [and Democrats] accused ...", see `_stolen_subject`)."""
@@ -847,6 +873,11 @@ class AttributionExtractor:
                 verb.head.lemma_.lower(), ("", 0))[0] == "intention":
             return None  # "refused to comment on ...": nothing was said
         subject = _subject_of(verb, self.lexicon.verbs)
+        quoted_before = None
+        if subject is None or (subject.i > verb.i and quotes.is_quoted(subject.idx)):
+            after_quote = _speaker_after_quote(verb, quotes)
+            if after_quote is not None:
+                subject, quoted_before = after_quote
         fused = _fused_speaker(verb) if subject is None else None
         if fused is not None:
             subject = fused.root  # "In a meeting with the Washington Post Trump said ..."
@@ -880,7 +911,12 @@ class AttributionExtractor:
         source_start, source_end, source_head = _source_span(subject, verb) if (
             fused is None) else (fused.start_char, fused.end_char, fused.root.i)
         cue = _cue_span(verb)
-        content = self._verb_content(doc, sent, following, verb, verb_class, quotes, subject)
+        if quoted_before is not None:
+            content = "quote-before", self._quote_before_parts(
+                doc, sent, verb, quoted_before, quotes), None
+        else:
+            content = self._verb_content(doc, sent, following, verb, verb_class, quotes,
+                                         subject)
         if content is None:
             return None
         pattern, parts, cue_end = content
@@ -943,6 +979,20 @@ class AttributionExtractor:
                     # job, prosecuting cases ..." goes on with what she said)
                     return doc[first.i - 1].idx
         return end
+
+    def _through_colon(self, doc: Doc, sent: Span, end: int, quotes: QuoteIndex) -> int:
+        """Where a reported clause ends that the parser cut at a colon whose words spell it
+        out ("notes that three things are happening at once: home values are rising,
+        rates are low and ..."): the end of the sentence, unless a cue of its own follows."""
+        text = doc_text(doc)
+        rest = text[end:sent.end_char]
+        if not rest.lstrip(" ").startswith(":") or quotes.is_quoted(end):
+            return end
+        after = doc.char_span(end + rest.index(":") + 1, sent.end_char, alignment_mode="expand")
+        if after is None or len(after) < 3 or any(
+                t.lemma_.lower() in self.lexicon.verbs and t.pos_ == "VERB" for t in after):
+            return end
+        return _trim_end(text, end, sent.end_char)
 
     def _contrast_end(self, verb: Token, clause: Token) -> int:
         """End of a "but ..." the parser hung on the cue instead of its clause ("said the
@@ -1120,7 +1170,10 @@ class AttributionExtractor:
                       ) -> tuple[str, Parts, int | None] | None:
         """(pattern, content parts, end of a preposition that joins the cue) or None."""
         lemma = verb.lemma_.lower()
-        subject_span = (subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge))
+        first = subject.left_edge
+        while first.i < subject.i and first.is_punct:
+            first = first.nbor()  # the closing mark of a quotation hung on the speaker
+        subject_span = (first.idx, subject.right_edge.idx + len(subject.right_edge))
         keep_out = [subject_span, (verb.idx, verb.idx + len(verb))]
         # 1. a clausal complement: "X said (that) ...", "“...,” X noted."
         adopted = _adopted_clause(verb, self.lexicon.verbs)
@@ -1210,6 +1263,7 @@ class AttributionExtractor:
                     end = max(end, self._contrast_end(verb, child))
                     end = min(end, self._participle_cue_start(child, end, quotes))
                     end = min(end, _before_stolen_subject(doc, start, end))
+                    end = self._through_colon(doc, sent, end, quotes)
                 parts = [(start, end)]
                 if (child.i > verb.i and displaced is not None and not any(
                         c.dep_ in SOURCE_DEPS | {"expl"} for c in child.children)):

@@ -29,7 +29,7 @@ from functools import cached_property, lru_cache
 from importlib import resources
 
 import gender_guesser.detector
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from pipeline.claims.attribution import Attribution, doc_text
 
@@ -142,6 +142,25 @@ class Mention:
 def _clean_name(text: str) -> str:
     text = re.sub(r"[’']s$", "", text.strip())
     return re.sub(r"\s+", " ", text).strip(" ,.;:()[]\"“”")
+
+
+def _joins_words(token: Token) -> bool:
+    """A hyphen or slash inside a word ("labor-policy experts", "34-year-old"), which
+    an unnamed source keeps in its canonical words."""
+    return (token.text in {"-", "/", "–"} and not token.whitespace_ and token.i > 0
+            and not token.nbor(-1).whitespace_ and token.i + 1 < len(token.doc)
+            and not token.nbor().is_punct)
+
+
+def _words(tokens: list[Token]) -> str:
+    """Tokens as written, a space where the text had one or a token was left out
+    ("Trump, the nominee" without its comma is "Trump the nominee", not "Trumpthe")."""
+    pieces: list[str] = []
+    for previous, token in zip([None, *tokens], tokens, strict=False):
+        if previous is not None and (previous.whitespace_ or token.i != previous.i + 1):
+            pieces.append(" ")
+        pieces.append(token.text)
+    return " ".join("".join(pieces).split())
 
 
 def _in_subject(token) -> bool:
@@ -315,8 +334,9 @@ class SpeakerResolver:
                 attribution.source_type = "DOCUMENT"
                 return
         if determiner == "the" and head.tag_ in {"NN", "NNP"} and (
-                head.lemma_.lower() in _person_roles()
-                or any(head.lemma_.lower() in m.context for m in self.people)):
+                head.lemma_.lower() in _person_roles() or (
+                    noun_type not in {"MEDIA", "ORG", "DOCUMENT"}  # "the network" is no one
+                    and any(head.lemma_.lower() in m.context for m in self.people))):
             person = self._described_person(span)
             if person is not None:
                 attribution.source_canonical = person
@@ -324,19 +344,28 @@ class SpeakerResolver:
                 attribution.source_named = False
                 attribution.source_role = _clean_name(text)
                 return
-        # 4. a surname the model tagged no entity in ("Pence: ..." in a headline) is the
+        # 4. a full name the article gives elsewhere, where the model tagged none here
+        # ("Ivanka Trump, the Republican nominee's eldest daughter", read as a PRODUCT;
+        # not "Ivanka Trump's campaign")
+        for name in sorted(set(self.full_names.values()), key=len, reverse=True):
+            if len(name.split()) > 1 and re.search(rf"(?<!\w){re.escape(name)}(?![\w'’])", text):
+                attribution.source_canonical = name
+                attribution.source_type = "PERSON"
+                attribution.source_named = True
+                attribution.source_role = self._role(text, name)
+                return
+        # 5. a surname the model tagged no entity in ("Pence: ..." in a headline) is the
         # person the article names in full
         if len(words) == 1 and words[0].text[:1].isupper() and words[0].lower_ in self.full_names:
             attribution.source_canonical = self.full_names[words[0].lower_]
             attribution.source_type = "PERSON"
             attribution.source_named = True
             return
-        # 5. unnamed sources keep their words
-        phrase = [t for t in span if not t.is_punct]
+        # 6. unnamed sources keep their words
+        phrase = [t for t in span if not t.is_punct or _joins_words(t)]
         while phrase and phrase[0].lower_ in DETERMINERS:
             phrase = phrase[1:]
-        attribution.source_canonical = " ".join("".join(
-            t.text_with_ws for t in phrase).split()) or _clean_name(text)
+        attribution.source_canonical = _words(phrase) or _clean_name(text)
         if noun_type is not None:
             attribution.source_type = noun_type
         elif head.tag_ in {"NNS", "NNPS"}:
