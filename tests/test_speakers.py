@@ -89,3 +89,34 @@ def test_an_unnamed_source_keeps_the_hyphens_of_its_words(nlp) -> None:
     [claim] = doc._.attributions
     assert claim.source_canonical == "pro-Kremlin military-policy experts"
     assert claim.source_type == "GROUP"
+
+
+def _sources(nlp, text: str) -> dict[str, tuple[str | None, str, str | None]]:
+    doc = nlp(text)
+    return {doc.text[a.source[0]:a.source[1]]: (a.source_canonical, a.source_type,
+                                                a.source_role) for a in doc._.attributions}
+
+
+@pytest.mark.parametrize("text, source, expected", [
+    pytest.param("Sergey Lavrov spoke on Monday. Lavrov, a Vladimir Putin ally, said the CSTO "
+                 "was weak.", "Lavrov, a Vladimir Putin ally",
+                 ("Sergey Lavrov", "PERSON", "Vladimir Putin ally"),
+                 id="the_name_at_the_head_speaks_not_the_one_in_its_description"),
+    pytest.param("Andrei Kartopolov spoke on Monday. Kartopolov, who has campaigned for "
+                 "Vladimir Putin since 2012, said the CSTO was weak.",
+                 "Kartopolov, who has campaigned for Vladimir Putin since 2012",
+                 ("Andrei Kartopolov", "PERSON", None),
+                 id="a_relative_clause_is_no_role"),
+    pytest.param("Sergey Markov and Andrei Kartopolov met on Monday. Markov and Kartopolov "
+                 "said the CSTO was weak.", "Markov and Kartopolov",
+                 ("Sergey Markov and Andrei Kartopolov", "GROUP", None),
+                 id="conjoined_people_are_all_of_them"),
+])
+def test_the_person_a_source_names(nlp, text: str, source: str, expected: tuple) -> None:
+    assert _sources(nlp, text)[source] == expected
+
+
+def test_a_pronoun_skips_a_surname_whose_full_name_has_the_other_gender(nlp) -> None:
+    text = ("Sergey Lavrov and Maria Zakharova met on Monday. The meeting was long, Zakharova "
+            "noted. Later he said the CSTO was weak.")
+    assert _sources(nlp, text)["he"][0] == "Sergey Lavrov"

@@ -210,6 +210,12 @@ class SpeakerResolver:
             elif ent.label_ in ORG_LABELS:
                 self.orgs.append(mention)
         self.full_names = self._full_names()
+        # "Trump" tagged ORG where "Donald Trump" is a PERSON elsewhere in the article
+        misread = [m for m in self.orgs if m.label != "NORP" and m.name.lower() in self.full_names
+                   and not m.name.isupper()]
+        if misread:
+            self.orgs = [m for m in self.orgs if m not in misread]
+            self.people = sorted(self.people + misread, key=lambda m: m.start)
 
     @cached_property
     def noun_chunks(self) -> list[Span]:
@@ -303,8 +309,21 @@ class SpeakerResolver:
                 attribution.source_type = "PERSON"
                 attribution.source_role = _clean_name(text)
                 return
+        if people and self._joint_people(attribution, people, head):
+            return
         if people:
-            person = max(people, key=lambda e: len(e.text))
+            person = next((e for e in people if e.start <= head.i < e.end), None) or max(
+                people, key=lambda e: len(e.text))  # the head's name, else the fullest
+            if not any(e.start <= head.i < e.end for e in people) and (
+                    head.pos_ == "PROPN" and head.lower_ in self.full_names):
+                # "Rendell, a Clinton surrogate", "Trump, appearing after Clinton": the
+                # speaker is the head, a name the model missed; the other is a modifier
+                name = self.full_names[head.lower_]
+                attribution.source_canonical = self.canonical_person(name)
+                attribution.source_type = "PERSON"
+                attribution.source_named = True
+                attribution.source_role = self._role(text, head.text)
+                return
             attribution.source_canonical = self.canonical_person(person.text)
             attribution.source_type = "PERSON"
             attribution.source_named = True
@@ -373,8 +392,35 @@ class SpeakerResolver:
         else:
             attribution.source_type = "UNKNOWN"
 
+    def _joint_people(self, attribution: Attribution, people: list[Span], head: Token) -> bool:
+        """A source of two or more conjoined people ("Obama and Clinton", "candidates
+        Hillary Clinton and Donald Trump") is all of them, not the longest name."""
+        names = []
+        if head.pos_ == "PROPN":  # "Markov and Kartopolov", however the model tagged them
+            span = self.doc.char_span(*attribution.source, alignment_mode="expand")
+            for token in sorted([head, *head.conjuncts], key=lambda t: t.i):
+                if span is None or not span.start <= token.i < span.end:
+                    continue  # "Obama and Clinton" where the source is "Clinton" alone
+                entity = next((e for e in people if e.start <= token.i < e.end), None)
+                if entity is not None:
+                    names.append(self.canonical_person(entity.text))
+                elif token.pos_ == "PROPN" and token.lower_ in self.full_names:
+                    names.append(self.full_names[token.lower_])
+        names += [self.canonical_person(e.text) for e in people
+                  if any(e.root in other.root.conjuncts for other in people)]
+        names = list(dict.fromkeys(names))
+        if len(names) < 2:
+            return False
+        attribution.source_canonical = " and ".join(names)
+        attribution.source_type = "GROUP"
+        attribution.source_named = True
+        attribution.source_role = None
+        return True
+
     def _role(self, source_text: str, name: str) -> str | None:
-        role = source_text.replace(name, " ")
+        """The words around the name, up to a relative clause ("Christie, who has
+        campaigned for Trump since ...": no role)."""
+        role = re.split(r"\b(?:who|whom|whose|which)\b", source_text.replace(name, " "))[0]
         words = [w for w in re.split(r"[\s,]+", role) if w]
         while words and words[0].lower() in DETERMINERS:
             words = words[1:]
@@ -389,7 +435,9 @@ class SpeakerResolver:
         def compatible(found: str | None) -> bool:
             return gender is None or found is None or found == gender
 
-        candidates = [m for m in pool if m.end <= start and compatible(m.gender)]
+        candidates = [m for m in pool if m.end <= start and compatible(
+            m.gender or (name_gender(self.canonical_person(m.name)) if personal else None))]
+        # (a bare "Clinton" has the gender of the "Hillary Clinton" the article names)
         genders = {m.name: m.gender for m in self.people}
         sentence_start = self.doc.char_span(start, attribution.source[1],
                                             alignment_mode="expand").sent.start_char
