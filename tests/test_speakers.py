@@ -120,3 +120,25 @@ def test_a_pronoun_skips_a_surname_whose_full_name_has_the_other_gender(nlp) -> 
     text = ("Sergey Lavrov and Maria Zakharova met on Monday. The meeting was long, Zakharova "
             "noted. Later he said the CSTO was weak.")
     assert _sources(nlp, text)["he"][0] == "Sergey Lavrov"
+
+
+@pytest.mark.parametrize("text, source, canonical", [
+    pytest.param("Russian President Vladimir Putin and his adviser Sergey Markov met on Monday. "
+                 "The president said the CSTO was weak.", "The president", "Vladimir Putin",
+                 id="a_title_belongs_to_its_own_noun_phrase_not_the_next_name"),
+    pytest.param("Democratic deputy Andrei Kartopolov met Republican deputy Sergey Markov on "
+                 "Monday. The Democratic deputy said the CSTO was weak.",
+                 "The Democratic deputy", "Andrei Kartopolov",
+                 id="a_description_is_never_someone_of_the_other_party"),
+    pytest.param("Sergey Markov met Andrei Kartopolov on Monday. “Crooked Sergey Markov is "
+                 "wrong,” Kartopolov said. Markov added that the CSTO was strong.",
+                 "Markov", "Sergey Markov",
+                 id="a_name_inside_a_quotation_is_not_the_articles_full_name"),
+    pytest.param("Sergey Markov met Andrei Kartopolov on Monday. “Crooked Sergey Markov is "
+                 "wrong,” Kartopolov said. Markov added that the CSTO was strong.",
+                 "Kartopolov", "Andrei Kartopolov",
+                 id="a_surname_read_as_an_organisation_is_the_person_named_in_full"),
+])
+def test_descriptions_and_short_names_resolve(nlp, text: str, source: str,
+                                              canonical: str) -> None:
+    assert _sources(nlp, text)[source][0] == canonical

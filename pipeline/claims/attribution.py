@@ -710,7 +710,7 @@ class AttributionExtractor:
         found = self._claimed_parts(found)
         found.sort(key=lambda a: (a.content[0], a.content[1]))
 
-        doc._.entity_canonicals = resolve_speakers(doc, found)
+        doc._.entity_canonicals = resolve_speakers(doc, found, quotes)
         doc._.attributions = found
         doc.spans["attr_content"] = [s for a in found for part in a.parts if (
             s := doc.char_span(*part, alignment_mode="expand")) is not None]

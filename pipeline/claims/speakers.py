@@ -24,6 +24,7 @@ for spaCy 3.8:
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -32,6 +33,7 @@ import gender_guesser.detector
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.claims.attribution import Attribution, doc_text
+from pipeline.claims.quotes import QuoteIndex
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "i", "me"}
 PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
@@ -122,21 +124,47 @@ class Mention:
 
     @cached_property
     def context(self) -> set[str]:
-        """Content words introducing the entity: title before it, apposition after it."""
+        """Content words introducing the entity in its own noun phrase: a title before
+        it, an apposition after it ("Republican presidential nominee Donald Trump", "Ed
+        Rendell, a Clinton surrogate"), not the words of a neighbour ("President Obama
+        and his wife Michelle": "president" is not Michelle's)."""
         ent, doc = self.ent, self.ent.doc
         sent = ent.sent
         left = doc[max(sent.start, ent.start - 12):ent.start]
         right = doc[ent.end:min(sent.end, ent.end + 12)]
-        words = {t.lemma_.lower() for t in left if t.is_alpha and not t.is_stop}
+        around = list(left) + (list(right) if right.text.lstrip().startswith(",") else [])
+        own = _phrase_chain(ent.root)
+        words = {_role_word(t) for t in around
+                 if t.is_alpha and not t.is_stop and _phrase_chain(t) & own}
         if ent.start > 0:
             words.add(doc[ent.start - 1].lower_.rstrip("."))
-        if right.text.lstrip().startswith(","):
-            words |= {t.lemma_.lower() for t in right if t.is_alpha and not t.is_stop}
         return words
 
     @cached_property
     def gender(self) -> str | None:
         return name_gender(self.name, self.context)
+
+
+CLAUSE_DEPS = {"conj", "relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis"}
+PARTY_WORDS = {"gop": "republican", "democratic": "democrat"}
+PARTIES = {"republican", "democrat", "libertarian"}
+
+
+def _phrase_chain(token: Token) -> set[int]:
+    """The token and its heads up to the edge of its noun phrase (a verb, a clause or a
+    conjunction): two tokens whose chains meet are in one noun phrase."""
+    chain = {token.i}
+    while (token.head.i != token.i and token.dep_ not in CLAUSE_DEPS
+           and token.head.pos_ not in {"VERB", "AUX"}):
+        token = token.head
+        chain.add(token.i)
+    return chain
+
+
+def _role_word(token: Token) -> str:
+    """A description word as compared with introductions ("GOP" is "Republican")."""
+    lemma = token.lemma_.lower()
+    return PARTY_WORDS.get(lemma, lemma)
 
 
 def _clean_name(text: str) -> str:
@@ -193,8 +221,9 @@ def find_acronyms(text: str) -> dict[str, str]:
 class SpeakerResolver:
     """Resolves the sources of one document's attributions (see the module docstring)."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, quotes: QuoteIndex | None = None) -> None:
         self.doc = doc
+        self.quotes = quotes or QuoteIndex(doc_text(doc))
         self.acronyms = find_acronyms(doc_text(doc))
         self.people: list[Mention] = []
         self.orgs: list[Mention] = []
@@ -223,16 +252,16 @@ class SpeakerResolver:
         return list(self.doc.noun_chunks)
 
     def _full_names(self) -> dict[str, str]:
-        """Surname (and each name part) -> the longest name the article gives that person."""
+        """Surname (and each full name) -> the name the article gives that person most
+        often, the longer of equals; names inside quotation marks or fused with a
+        headline's word ("Rip Donald Trump", "Crooked Hillary Clinton") are rarer than
+        the name itself, and a quotation's names are not the article's."""
+        counts: Counter[str] = Counter(m.name for m in self.people if len(m.name.split()) > 1
+                                       and not self.quotes.is_quoted(m.start))
         names: dict[str, str] = {}
-        for mention in self.people:
-            parts = mention.name.split()
-            if len(parts) < 2:
-                continue
-            for part in (parts[-1], mention.name):
-                key = part.lower()
-                if len(mention.name) > len(names.get(key, "")):
-                    names[key] = mention.name
+        for name in sorted(counts, key=lambda n: (counts[n], len(n))):
+            for key in (name.split()[-1].lower(), name.lower()):
+                names[key] = name  # the most frequent, then longest, is written last
         return names
 
     def canonical_person(self, name: str) -> str:
@@ -330,6 +359,14 @@ class SpeakerResolver:
             attribution.source_role = self._role(text, person.text)
             return
         organisations = [e for e in entities if e.label_ in ORG_LABELS - {"NORP"}]
+        surname = _clean_name(text)
+        if (organisations and len(surname.split()) == 1 and not surname.isupper()
+                and surname.lower() in self.full_names):
+            # "Kartopolov said" with the surname read as an ORG: the person named in full
+            attribution.source_canonical = self.full_names[surname.lower()]
+            attribution.source_type = "PERSON"
+            attribution.source_named = True
+            return
         acronym_words = [t.text for t in span if t.text in self.acronyms]
         if organisations or acronym_words:
             name = acronym_words[0] if acronym_words else max(
@@ -492,28 +529,40 @@ class SpeakerResolver:
         return None
 
     def _described_person(self, span: Span) -> str | None:
-        """The person a definite description refers to: shared introduction words, else recency."""
-        words = {t.lemma_.lower() for t in span if t.is_alpha and not t.is_stop}
+        """The person a definite description refers to: the one whose introductions share
+        the most of its words (the nearest of equals), else the nearest person named
+        before it; never one introduced with the other party ("the Democratic nominee"
+        is not the one introduced as "Republican Donald Trump")."""
+        words = {_role_word(t) for t in span if t.is_alpha and not t.is_stop}
+        party = words & PARTIES
         before = [m for m in self.people if m.end <= span.start_char]
         after = [m for m in self.people if m.start >= span.end_char]
+        introductions: dict[str, set[str]] = defaultdict(set)
+        for mention in before:
+            introductions[self.canonical_person(mention.name)] |= mention.context
+
+        def other_party(person: str) -> bool:
+            return bool(party and introductions[person] & (PARTIES - party))
+
         best: tuple[int, int] | None = None
-        best_mention: Mention | None = None
+        best_person: str | None = None
         for distance, mention in enumerate(reversed(before)):
-            overlap = len(words & mention.context)
-            if overlap and (best is None or (overlap, -distance) > best):
-                best, best_mention = (overlap, -distance), mention
-        if best_mention is None and not before:
+            person = self.canonical_person(mention.name)
+            overlap = len(words & introductions[person])
+            if overlap and not other_party(person) and (
+                    best is None or (overlap, -distance) > best):
+                best, best_person = (overlap, -distance), person
+        if best_person is None and not before:
             # cataphora: a headline's "The expert predicted" names its expert below
             for mention in after[:5]:
                 if mention.ent.sent.start == span.sent.start:
                     continue  # "the union called Putin a champion": the object is not it
                 if words & mention.context:
-                    best_mention = mention
-                    break
-        if best_mention is None and before:
-            best_mention = before[-1]
-        return self.canonical_person(best_mention.name) if best_mention else None
-
+                    return self.canonical_person(mention.name)
+        if best_person is None:
+            best_person = next((self.canonical_person(m.name) for m in reversed(before)
+                                if not other_party(self.canonical_person(m.name))), None)
+        return best_person
 
     def entity_canonicals(self) -> dict[tuple[int, int], str]:
         """Canonical name of every PERSON/ORG-like entity of the doc, by its offsets."""
@@ -526,9 +575,10 @@ class SpeakerResolver:
         return names
 
 
-def resolve_speakers(doc: Doc, attributions: list[Attribution]) -> dict[tuple[int, int], str]:
+def resolve_speakers(doc: Doc, attributions: list[Attribution],
+                     quotes: QuoteIndex | None = None) -> dict[tuple[int, int], str]:
     """Fill the canonical source fields of `attributions` in place; return the canonical
     names of the doc's entities (by offsets) for the claims' entity lists."""
-    resolver = SpeakerResolver(doc)
+    resolver = SpeakerResolver(doc, quotes)
     resolver.resolve(attributions)
     return resolver.entity_canonicals()
