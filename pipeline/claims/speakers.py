@@ -240,8 +240,7 @@ class SpeakerResolver:
                 self.orgs.append(mention)
         self.full_names = self._full_names()
         # "Trump" tagged ORG where "Donald Trump" is a PERSON elsewhere in the article
-        misread = [m for m in self.orgs if m.label != "NORP" and m.name.lower() in self.full_names
-                   and not m.name.isupper()]
+        misread = [m for m in self.orgs if m.label != "NORP" and self._named_in_full(m.name)]
         if misread:
             self.orgs = [m for m in self.orgs if m not in misread]
             self.people = sorted(self.people + misread, key=lambda m: m.start)
@@ -263,6 +262,13 @@ class SpeakerResolver:
             for key in (name.split()[-1].lower(), name.lower()):
                 names[key] = name  # the most frequent, then longest, is written last
         return names
+
+    def _named_in_full(self, word: str) -> str | None:
+        """The article's full name for a lone surname the model did not tag PERSON
+        ("Trump" as ORG where it names "Donald Trump"); acronyms are no surnames."""
+        if len(word.split()) != 1 or word.isupper():
+            return None
+        return self.full_names.get(word.lower())
 
     def canonical_person(self, name: str) -> str:
         name = _clean_name(name)
@@ -338,32 +344,28 @@ class SpeakerResolver:
                 attribution.source_type = "PERSON"
                 attribution.source_role = _clean_name(text)
                 return
-        if people and self._joint_people(attribution, people, head):
+        if people and self._joint_people(attribution, span, people, head):
             return
         if people:
-            person = next((e for e in people if e.start <= head.i < e.end), None) or max(
-                people, key=lambda e: len(e.text))  # the head's name, else the fullest
-            if not any(e.start <= head.i < e.end for e in people) and (
-                    head.pos_ == "PROPN" and head.lower_ in self.full_names):
+            person = next((e for e in people if e.start <= head.i < e.end), None)
+            if person is None and (full_name := self._named_in_full(head.text)):
                 # "Rendell, a Clinton surrogate", "Trump, appearing after Clinton": the
                 # speaker is the head, a name the model missed; the other is a modifier
-                name = self.full_names[head.lower_]
-                attribution.source_canonical = self.canonical_person(name)
+                attribution.source_canonical = full_name
                 attribution.source_type = "PERSON"
                 attribution.source_named = True
                 attribution.source_role = self._role(text, head.text)
                 return
+            person = person or max(people, key=lambda e: len(e.text))  # else the fullest
             attribution.source_canonical = self.canonical_person(person.text)
             attribution.source_type = "PERSON"
             attribution.source_named = True
             attribution.source_role = self._role(text, person.text)
             return
         organisations = [e for e in entities if e.label_ in ORG_LABELS - {"NORP"}]
-        surname = _clean_name(text)
-        if (organisations and len(surname.split()) == 1 and not surname.isupper()
-                and surname.lower() in self.full_names):
+        if organisations and (full_name := self._named_in_full(_clean_name(text))):
             # "Kartopolov said" with the surname read as an ORG: the person named in full
-            attribution.source_canonical = self.full_names[surname.lower()]
+            attribution.source_canonical = full_name
             attribution.source_type = "PERSON"
             attribution.source_named = True
             return
@@ -429,20 +431,20 @@ class SpeakerResolver:
         else:
             attribution.source_type = "UNKNOWN"
 
-    def _joint_people(self, attribution: Attribution, people: list[Span], head: Token) -> bool:
+    def _joint_people(self, attribution: Attribution, span: Span, people: list[Span],
+                      head: Token) -> bool:
         """A source of two or more conjoined people ("Obama and Clinton", "candidates
         Hillary Clinton and Donald Trump") is all of them, not the longest name."""
         names = []
         if head.pos_ == "PROPN":  # "Markov and Kartopolov", however the model tagged them
-            span = self.doc.char_span(*attribution.source, alignment_mode="expand")
             for token in sorted([head, *head.conjuncts], key=lambda t: t.i):
-                if span is None or not span.start <= token.i < span.end:
+                if not span.start <= token.i < span.end:
                     continue  # "Obama and Clinton" where the source is "Clinton" alone
                 entity = next((e for e in people if e.start <= token.i < e.end), None)
                 if entity is not None:
                     names.append(self.canonical_person(entity.text))
-                elif token.pos_ == "PROPN" and token.lower_ in self.full_names:
-                    names.append(self.full_names[token.lower_])
+                elif token.pos_ == "PROPN" and (full_name := self._named_in_full(token.text)):
+                    names.append(full_name)
         names += [self.canonical_person(e.text) for e in people
                   if any(e.root in other.root.conjuncts for other in people)]
         names = list(dict.fromkeys(names))
