@@ -142,3 +142,9 @@ def test_a_pronoun_skips_a_surname_whose_full_name_has_the_other_gender(nlp) -> 
 def test_descriptions_and_short_names_resolve(nlp, text: str, source: str,
                                               canonical: str) -> None:
     assert _sources(nlp, text)[source][0] == canonical
+
+
+def test_they_is_never_a_place(nlp) -> None:
+    text = ("The CSTO summit opened in Moscow on Monday. Delegates from Armenia and Kazakhstan "
+            "arrived late. They said the treaty was weak.")
+    assert _sources(nlp, text)["They"][0] not in {"Moscow", "Armenia", "Kazakhstan"}

@@ -46,6 +46,8 @@ TITLE_GENDER = {"mr": "male", "mrs": "female", "ms": "female", "miss": "female",
                 "chairman": "male", "chairwoman": "female", "spokesman": "male",
                 "spokeswoman": "female", "businessman": "male", "businesswoman": "female"}
 GROUP_PRONOUNS = {"they", "them", "their", "it", "its", "we", "us"}
+PLURAL_PRONOUNS = {"they", "them", "their"}
+PLACE_LABELS = {"GPE", "FAC", "LOC"}  # "they" is the people of a place, not the place
 DETERMINERS = {"the", "a", "an", "some", "many", "several", "most", "other", "these",
                "those", "this", "that", "all", "both", "few", "certain", "various"}
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC"}
@@ -325,7 +327,7 @@ class SpeakerResolver:
             return
         if len(words) == 1 and lowered in PERSON_PRONOUNS | GROUP_PRONOUNS:
             self._resolve_pronoun(attribution, lowered in PERSON_PRONOUNS, earlier,
-                                  PRONOUN_GENDER.get(lowered))
+                                  PRONOUN_GENDER.get(lowered), plural=lowered in PLURAL_PRONOUNS)
             return
         # 2. a name inside the source
         entities = [e for e in self.ents if e.start_char >= start and e.end_char <= end]
@@ -467,7 +469,8 @@ class SpeakerResolver:
         return role or None
 
     def _resolve_pronoun(self, attribution: Attribution, personal: bool,
-                         earlier: list[Attribution], gender: str | None = None) -> None:
+                         earlier: list[Attribution], gender: str | None = None,
+                         plural: bool = False) -> None:
         start = attribution.source[0]
         pool = self.people if personal else self.orgs
 
@@ -475,7 +478,8 @@ class SpeakerResolver:
             return gender is None or found is None or found == gender
 
         candidates = [m for m in pool if m.end <= start and compatible(
-            m.gender or (name_gender(self.canonical_person(m.name)) if personal else None))]
+            m.gender or (name_gender(self.canonical_person(m.name)) if personal else None))
+            and not (plural and m.label in PLACE_LABELS)]
         # (a bare "Clinton" has the gender of the "Hillary Clinton" the article names)
         genders = {m.name: m.gender for m in self.people}
         sentence_start = self.doc.char_span(start, attribution.source[1],
