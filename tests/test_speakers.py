@@ -138,6 +138,9 @@ def test_a_pronoun_skips_a_surname_whose_full_name_has_the_other_gender(nlp) -> 
                  "wrong,” Kartopolov said. Markov added that the CSTO was strong.",
                  "Kartopolov", "Andrei Kartopolov",
                  id="a_surname_read_as_an_organisation_is_the_person_named_in_full"),
+    pytest.param("Sergey Markov met Andrei Kartopolov on Monday. The Moscow mayor said the "
+                 "CSTO was weak.", "The Moscow mayor", "Moscow mayor",
+                 id="a_role_in_a_place_no_one_was_introduced_with_stays_unresolved"),
 ])
 def test_descriptions_and_short_names_resolve(nlp, text: str, source: str,
                                               canonical: str) -> None:

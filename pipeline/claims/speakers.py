@@ -193,6 +193,15 @@ def _words(tokens: list[Token]) -> str:
     return " ".join("".join(pieces).split())
 
 
+def _unnamed(span: Span, text: str) -> str:
+    """The canonical words of a source nobody is named for: its words without the
+    leading determiner and punctuation ("labor-policy experts", "Indiana governor")."""
+    phrase = [t for t in span if not t.is_punct or _joins_words(t)]
+    while phrase and phrase[0].lower_ in DETERMINERS:
+        phrase = phrase[1:]
+    return _words(phrase) or _clean_name(text)
+
+
 def _in_subject(token) -> bool:
     """Whether a token belongs to the subject of its clause ("the Government of Kazakhstan")."""
     while token.dep_ in {"pobj", "prep", "compound", "poss", "appos", "amod", "conj"} \
@@ -341,11 +350,10 @@ class SpeakerResolver:
                 and head_lemma in _person_roles() and not head.ent_type_):
             # "the head of the Russian General Staff": a person described by a role
             person = self._described_person(span)
-            if person is not None:
-                attribution.source_canonical = person
-                attribution.source_type = "PERSON"
-                attribution.source_role = _clean_name(text)
-                return
+            attribution.source_canonical = person or _unnamed(span, text)
+            attribution.source_type = "PERSON"
+            attribution.source_role = _clean_name(text)
+            return  # (unresolved, "the Indiana governor" stays one, not "Indiana")
         if people and self._joint_people(attribution, span, people, head):
             return
         if people:
@@ -422,10 +430,7 @@ class SpeakerResolver:
             attribution.source_named = True
             return
         # 6. unnamed sources keep their words
-        phrase = [t for t in span if not t.is_punct or _joins_words(t)]
-        while phrase and phrase[0].lower_ in DETERMINERS:
-            phrase = phrase[1:]
-        attribution.source_canonical = _words(phrase) or _clean_name(text)
+        attribution.source_canonical = _unnamed(span, text)
         if noun_type is not None:
             attribution.source_type = noun_type
         elif head.tag_ in {"NNS", "NNPS"}:
@@ -538,24 +543,29 @@ class SpeakerResolver:
         """The person a definite description refers to: the one whose introductions share
         the most of its words (the nearest of equals), else the nearest person named
         before it; never one introduced with the other party ("the Democratic nominee"
-        is not the one introduced as "Republican Donald Trump")."""
+        is not the one introduced as "Republican Donald Trump") or without the place
+        the description names."""
         words = {_role_word(t) for t in span if t.is_alpha and not t.is_stop}
         party = words & PARTIES
+        places = {_role_word(t) for t in span if t.ent_type_ == "GPE" and t.is_alpha}
         before = [m for m in self.people if m.end <= span.start_char]
         after = [m for m in self.people if m.start >= span.end_char]
         introductions: dict[str, set[str]] = defaultdict(set)
         for mention in before:
             introductions[self.canonical_person(mention.name)] |= mention.context
 
-        def other_party(person: str) -> bool:
-            return bool(party and introductions[person] & (PARTIES - party))
+        def excluded(person: str) -> bool:
+            """Introduced with the other party, or without the place the description
+            names ("the Indiana governor" is not the nearest governor named elsewhere)."""
+            return bool(party and introductions[person] & (PARTIES - party)) or not (
+                places <= introductions[person])
 
         best: tuple[int, int] | None = None
         best_person: str | None = None
         for distance, mention in enumerate(reversed(before)):
             person = self.canonical_person(mention.name)
             overlap = len(words & introductions[person])
-            if overlap and not other_party(person) and (
+            if overlap and not excluded(person) and (
                     best is None or (overlap, -distance) > best):
                 best, best_person = (overlap, -distance), person
         if best_person is None and not before:
@@ -567,7 +577,7 @@ class SpeakerResolver:
                     return self.canonical_person(mention.name)
         if best_person is None:
             best_person = next((self.canonical_person(m.name) for m in reversed(before)
-                                if not other_party(self.canonical_person(m.name))), None)
+                                if not excluded(self.canonical_person(m.name))), None)
         return best_person
 
     def entity_canonicals(self) -> dict[tuple[int, int], str]:
