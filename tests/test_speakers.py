@@ -151,3 +151,40 @@ def test_short_names_take_the_articles_own_full_names(nlp) -> None:
                             "was strong.")
     assert sources["Markov"][0] == "Sergey Markov"  # not the name inside the quotation
     assert sources["Kartopolov"][0] == "Andrei Kartopolov"  # the model reads it as an ORG
+
+
+@pytest.mark.parametrize("text, source, expected", [
+    pytest.param("Sergey Markov spoke in Moscow. The Markov campaign said the CSTO was weak.",
+                 "The Markov campaign", ("Sergey Markov campaign", "ORG"),
+                 id="an_organisation_known_by_its_owner_is_not_the_owner"),
+    pytest.param("Andrei Kartopolov spoke in Moscow. His campaign said the CSTO was weak.",
+                 "His campaign", ("Andrei Kartopolov campaign", "ORG"),
+                 id="a_possessive_pronoun_owner_is_resolved"),
+    pytest.param("Sergey Markov spoke in Moscow. The Markov campaign met voters on Monday. "
+                 "The campaign said the CSTO was weak.",
+                 "The campaign", ("Sergey Markov campaign", "ORG"),
+                 id="the_campaign_is_the_owned_campaign_named_before"),
+    pytest.param("The Council of Collective Security of the CSTO met in Moscow. The council "
+                 "said the treaty was weak.", "The council",
+                 ("Council of Collective Security", "ORG"),
+                 id="the_council_is_the_organisation_named_with_its_noun"),
+    pytest.param("A Levada Center poll was published on Monday. The poll found that the CSTO "
+                 "was weak.", "The poll", ("Levada Center poll", "DOCUMENT"),
+                 id="the_poll_is_the_named_poll_before_it"),
+    pytest.param("Sergey Markov cited the 1992 treaty on Monday. The ruling said the CSTO was "
+                 "weak.", "The ruling", ("ruling", "DOCUMENT"),
+                 id="a_document_description_is_no_other_document"),
+])
+def test_organisation_and_document_descriptions_resolve(nlp, text: str, source: str,
+                                                        expected: tuple) -> None:
+    assert _sources(nlp, text)[source][:2] == expected
+
+
+@pytest.mark.parametrize("text, pronoun, canonical", [
+    pytest.param("Maria Zakharova met Sergey in Astana on Monday. Later she said the CSTO was "
+                 "weak.", "she", "Maria Zakharova",
+                 id="a_lone_first_name_has_its_gender"),
+])
+def test_pronouns_agree_in_gender_with_every_mention(nlp, text: str, pronoun: str,
+                                                     canonical: str) -> None:
+    assert _sources(nlp, text)[pronoun][0] == canonical

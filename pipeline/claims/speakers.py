@@ -150,6 +150,10 @@ class Mention:
 CLAUSE_DEPS = {"conj", "relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis"}
 PARTY_WORDS = {"gop": "republican", "democratic": "democrat"}
 PARTIES = {"republican", "democrat", "libertarian"}
+GENERIC_DOCUMENTS = {"document", "text"}  # may name any document before them
+PERSONAL_ORGS = {"campaign", "administration"}  # named after a person, however tagged
+OWNED_GROUPS = {"group", "team", "family", "camp", "supporter", "ally", "faction"}
+NAME_JOINERS = {"of", "on", "for", "the", "and", "-", "&"}  # inside an organisation's name
 
 
 def _phrase_chain(token: Token) -> set[int]:
@@ -200,6 +204,38 @@ def _unnamed(span: Span, text: str) -> str:
     while phrase and phrase[0].lower_ in DETERMINERS:
         phrase = phrase[1:]
     return _words(phrase) or _clean_name(text)
+
+
+def _proper_name(token: Token) -> list[Token]:
+    """The capitalised phrase a proper noun heads, without its determiner ("the
+    Commission on Presidential Debates" -> "Commission on Presidential Debates")."""
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].head.i >= token.i:
+        start -= 1
+    end = token.i + 1
+    while end < token.right_edge.i + 1 and (
+            doc[end].is_title or doc[end].is_upper or doc[end].lower_ in NAME_JOINERS):
+        end += 1
+    while end > token.i + 1 and doc[end - 1].lower_ in NAME_JOINERS:
+        end -= 1
+    return list(doc[start:end])
+
+
+def _stem(word: Token | str) -> str:
+    """A word as compared across a name and a description ("Appeals" / "appeals court")."""
+    text = _role_word(word) if isinstance(word, Token) else word.lower()
+    return text[:-1] if text.endswith("s") and len(text) > 3 else text
+
+
+def _introduced_as(name: Token, noun: str) -> bool:
+    """Whether the name is introduced as a `noun` in apposition or as its modifier ("RT,
+    the network"; "the RT network"), not merely near one ("Russia's network", "the
+    Council of the CSTO")."""
+    if name.dep_ in {"compound", "appos"} and name.head.lemma_.lower() == noun:
+        return True
+    return any(child.dep_ == "appos" and child.lemma_.lower() == noun
+               for child in name.children)
 
 
 def _in_subject(token) -> bool:
@@ -273,6 +309,21 @@ class SpeakerResolver:
             for key in (name.split()[-1].lower(), name.lower()):
                 names[key] = name  # the most frequent, then longest, is written last
         return names
+
+    @cached_property
+    def person_genders(self) -> dict[str, str | None]:
+        """Canonical name -> gender, from any of the person's mentions (a title, a first
+        name), else from a lone first name the article never completes ("Melanie");
+        None where the mentions disagree."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for mention in self.people:
+            canonical = self.canonical_person(mention.name)
+            gender = mention.gender or name_gender(canonical)
+            if gender is None and len(canonical.split()) == 1 and canonical.istitle():
+                gender = _first_name_gender(canonical)
+            found[canonical] |= {gender} if gender else set()
+        return {name: next(iter(genders)) if len(genders) == 1 else None
+                for name, genders in found.items()}
 
     def _named_in_full(self, word: str) -> str | None:
         """The article's full name for a lone surname the model did not tag PERSON
@@ -354,6 +405,17 @@ class SpeakerResolver:
             attribution.source_type = "PERSON"
             attribution.source_role = _clean_name(text)
             return  # (unresolved, "the Indiana governor" stays one, not "Indiana")
+        noun_type = _source_nouns().get(head_lemma)
+        if (head.tag_ in {"NN", "NNS"} and (noun_type == "ORG" or head_lemma in OWNED_GROUPS)
+                and not any(e.label_ == "PERSON" and e.start > head.i for e in entities)
+                and (owner := self._owner(head, earlier)) is not None):
+            # "the Clinton campaign", "Donald Trump's campaign", "his administration",
+            # "Clinton supporters": the organisation or group speaks, known by its owner
+            # (not "his business partner, Lawrence B. Cummings")
+            attribution.source_canonical = f"{owner} {head.lower_}"
+            attribution.source_type = noun_type
+            attribution.source_named = True
+            return
         if people and self._joint_people(attribution, span, people, head):
             return
         if people:
@@ -394,7 +456,13 @@ class SpeakerResolver:
             attribution.source_named = True
             return
         # 3. a description of someone or something introduced earlier
-        noun_type = _source_nouns().get(head.lemma_.lower())
+        if (determiner == "the" and noun_type in {"ORG", "MEDIA"} and len(words) <= 4
+                and head.tag_ in {"NN", "NNS"}):
+            described = self._described_org(span, head, earlier)
+            if described is not None:
+                attribution.source_canonical, attribution.source_type = described
+                attribution.source_named = False
+                return
         if determiner == "the" and noun_type == "DOCUMENT" and len(words) <= 3:
             named = self._described_document(span)
             if named is not None:
@@ -482,11 +550,12 @@ class SpeakerResolver:
         def compatible(found: str | None) -> bool:
             return gender is None or found is None or found == gender
 
+        genders = self.person_genders
         candidates = [m for m in pool if m.end <= start and compatible(
-            m.gender or (name_gender(self.canonical_person(m.name)) if personal else None))
+            genders.get(self.canonical_person(m.name)) if personal else None)
             and not (plural and m.label in PLACE_LABELS)]
-        # (a bare "Clinton" has the gender of the "Hillary Clinton" the article names)
-        genders = {m.name: m.gender for m in self.people}
+        # (a bare "Clinton" has the gender of the "Hillary Clinton" the article names, a
+        # bare "Obama" that of the "Mr. Obama" it writes elsewhere)
         sentence_start = self.doc.char_span(start, attribution.source[1],
                                             alignment_mode="expand").sent.start_char
         last_speaker = max((p.source[0] for p in earlier
@@ -519,24 +588,97 @@ class SpeakerResolver:
         attribution.source_canonical = doc_text(self.doc)[start:end]
         attribution.source_type = "PERSON" if personal else "UNKNOWN"
 
+    def _owner(self, noun: Token, earlier: list[Attribution]) -> str | None:
+        """The person an organisation noun belongs to, by name or possessive pronoun
+        ("the Clinton campaign", "Trump's campaign", "her campaign")."""
+        for child in noun.children:
+            if child.dep_ not in {"compound", "poss"} or child.i > noun.i:
+                continue
+            entity = next((e for e in self.ents if e.start <= child.i < e.end), None)
+            if entity is not None and entity.label_ == "PERSON":
+                return self.canonical_person(entity.text)
+            if child.pos_ == "PROPN" and (full_name := self._named_in_full(child.text)):
+                return full_name
+            if (child.pos_ == "PROPN" and noun.lemma_.lower() in PERSONAL_ORGS and entity
+                    is not None and len(entity) == 1 and entity.label_ in ORG_LABELS):
+                return self.canonical_person(child.text)  # "the Trump campaign", no full name
+            if child.lower_ in {"his", "her"}:
+                pronoun = Attribution(parts=[], source=(child.idx, child.idx + len(child)),
+                                      cue=None, cue_lemma=None, kind="", confidence=0.0,
+                                      pattern="owner")
+                self._resolve_pronoun(pronoun, True, earlier, PRONOUN_GENDER[child.lower_])
+                if pronoun.source_named and pronoun.source_type == "PERSON":
+                    return pronoun.source_canonical
+        return None
+
+    def _described_org(self, span: Span, head: Token,
+                       earlier: list[Attribution]) -> tuple[str, str] | None:
+        """(canonical, type) of the organisation a definite description refers to: the
+        nearest one named before it with the description's noun in its name or its
+        introduction ("the commission": "the Commission on Presidential Debates"; "the
+        network": "RT, the Kremlin-funded network"), or an owner's one ("the campaign":
+        "the Clinton campaign"), that has every other word of the description."""
+        noun = head.lemma_.lower()
+        modifiers = {_stem(t) for t in span if t.is_alpha and not t.is_stop} - {_stem(head)}
+        noun_type = _source_nouns()[noun]
+        found: list[tuple[int, str, str]] = []  # (position, name, type)
+        for mention in self.orgs:
+            if mention.end > span.start_char or mention.label == "NORP":
+                continue
+            name_words = {_role_word(t) for t in mention.ent if t.is_alpha}
+            if not (_introduced_as(mention.ent.root, noun)
+                    or (noun in name_words and mention.label == "ORG")):
+                continue  # "RT, the Kremlin-funded network", read as a place, is one
+            name = self.canonical_org(mention.name)
+            if name.lower() == noun:
+                continue  # "Bank executives" opening a sentence names no bank
+            if modifiers <= {_stem(t) for t in mention.ent} | {_stem(w) for w in mention.context}:
+                kind = "MEDIA" if name.lower() in _media_names() else (
+                    "ORG" if noun in name_words else noun_type)
+                found.append((mention.start, name, kind))
+        for token in self.doc[:span.start]:
+            if token.lower_ != noun and token.lemma_.lower() != noun:
+                continue
+            if token.pos_ == "PROPN" and not token.ent_type_:
+                # a name the model tagged nothing: "the Commission on Presidential Debates"
+                name = _proper_name(token)
+                if len(name) > 1 and modifiers <= {_stem(t) for t in name}:
+                    found.append((token.idx, _words(name), "ORG"))
+            elif token.pos_ == "NOUN" and (owner := self._owner(token, earlier)) and (
+                    modifiers <= {_stem(word) for word in owner.split()}):
+                found.append((token.idx, f"{owner} {noun}", noun_type))
+        if not found:
+            return None  # ("the Armenian government" is none of the governments before it)
+        _, name, kind = max(found)
+        return name, kind
+
     def _described_document(self, span: Span) -> str | None:
-        """'the document' -> the nearest document named before it ('the protocol of the CSTO')."""
+        """'the document' -> the nearest document named before it ('the protocol of the
+        CSTO'); 'the poll' -> the nearest poll that has a name ('a Washington Post-ABC
+        News poll'), not the nearest other document ('the ruling' is no law)."""
         nouns = _source_nouns()
+        noun = span.root.lemma_.lower()
         start_sent = max(0, span.sent.start - 200)
         window = [c for c in self.noun_chunks if c.start >= start_sent and c.end <= span.start]
         for chunk in reversed(window):
             lemma = chunk.root.lemma_.lower()
-            if (nouns.get(lemma) == "DOCUMENT" and lemma != span.root.lemma_.lower()
-                    and not chunk.root.ent_type_):
+            commas = [t.i for t in chunk if t.text == "," and t.i < chunk.root.i]
+            if commas:  # "Twenty-two years ago, a 1995 article": the article's own words
+                chunk = self.doc[commas[-1] + 1:chunk.end]
+            if lemma == noun:
+                named = any(t.pos_ == "PROPN" for t in chunk if t.i < chunk.root.i)
+            else:
+                named = noun in GENERIC_DOCUMENTS and nouns.get(lemma) == "DOCUMENT"
+            if named and not chunk.root.ent_type_:
                 phrase = []
                 for token in self.doc[chunk.start:chunk.root.right_edge.i + 1]:
                     if token.dep_ in {"relcl", "acl"} or token.text == ",":
                         break
                     phrase.append(token)
-                words = [t.text for t in phrase if not t.is_punct or t.text in "()"]
-                while words and words[0].lower() in DETERMINERS:
-                    words = words[1:]
-                return re.sub(r"\s+([)])", r"\1", re.sub(r"([(])\s+", r"\1", " ".join(words)))
+                kept = [t for t in phrase if not t.is_punct or t.text in "()" or _joins_words(t)]
+                while kept and (kept[0].lower_ in DETERMINERS or kept[0].pos_ == "ADJ"):
+                    kept = kept[1:]  # "a new Washington Post-ABC News poll"
+                return _words(kept)
         return None
 
     def _described_person(self, span: Span) -> str | None:
