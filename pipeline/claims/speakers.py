@@ -16,7 +16,10 @@ for spaCy 3.8:
     compatible entity (he/she -> person; it/they -> organisation or group);
   * descriptions ("the deputy", "the head of the Russian General Staff"):
     the person whose introduction shares the description's words, else the
-    most recent person speaker;
+    most recent person speaker; "the commission", "the network", "the poll": the
+    organisation, medium or document named before it with that noun;
+  * an organisation known by its owner ("the Clinton campaign", "her campaign"):
+    the owner's canonical name and the noun ("Hillary Clinton campaign");
   * everything else keeps its own words, typed by its head noun (media,
     document, group) from `resources/source_nouns.tsv`.
 """
