@@ -640,6 +640,7 @@ UTTERANCE_NOUNS = {"comment", "statement", "remark", "answer", "reply", "respons
 FINDING_BODIES = {"panel", "court", "jury", "judge", "tribunal", "commission", "committee",
                   "inquiry", "watchdog", "regulator", "auditor", "inspector", "investigator",
                   "researcher", "scientist", "author"}
+GERUND_CUES = {"admit", "deny", "acknowledge", "recall"}  # "admitted using the code"
 PERCEPTION_VERBS = {"see", "watch", "hear", "feel", "notice"}
 AS_ONLY_VERBS = {"put"}  # a cue only in a comment clause: "as a memo put it"
 DOCUMENT_ONLY_VERBS = {"read"}  # a cue only with a document as subject: "the letter reads"
@@ -897,7 +898,7 @@ class AttributionExtractor:
             return None  # "this indicates ...": the article's own inference
         if (verb_class == "evidence" and not document_noun(subject.lemma_.lower())
                 and subject.ent_type_ != "PERSON" and subject.lower_ not in PRONOUNS
-                and not (lemma == "find" and reports_findings(subject))):
+                and not (lemma in {"find", "discover"} and reports_findings(subject))):
             return None  # "the intervention demonstrated ...": the article's own reading
             # ("the authors of the report found", "an arbitration panel found" report one)
         if quotes.is_quoted(subject.idx) and not quotes.is_quoted(verb.idx):
@@ -1219,6 +1220,7 @@ class AttributionExtractor:
             if child.dep_ in CONTENT_DEPS or child.head.i != verb.i or (
                     child.dep_ == "xcomp" and lemma in {
                     "say", "claim", "promise", "vow", "pledge", "threaten", "expect"}) or (
+                    child.dep_ == "xcomp" and child.tag_ == "VBG" and lemma in GERUND_CUES) or (
                     _unmarked_clause(child, verb) and verb_class == "speech"):
                 if child.i > verb.i and names_a_topic(lemma, child.left_edge, quotes):
                     return None  # "told the attachés what the job was": a topic, no claim
