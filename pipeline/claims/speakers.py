@@ -96,13 +96,13 @@ def name_gender(name: str, context: set[str] | frozenset[str] = frozenset()) -> 
 
 
 @lru_cache(maxsize=65536)
-def _first_name_gender(first: str) -> str | None:
+def _first_name_gender(first: str, likely: bool = False) -> str | None:
+    """The gender of a first name; with `likely`, also of names the lists call "mostly"
+    one ("Chris"), which are too often the other ("Bernie", "Terry") to trust first."""
     guess = _gender_detector().get_gender(first)
-    if guess in {"male", "mostly_male"}:
-        return "male"
-    if guess in {"female", "mostly_female"}:
-        return "female"
-    return None
+    if likely:
+        guess = guess.removeprefix("mostly_")
+    return guess if guess in {"male", "female"} else None
 
 
 def person_role(lemma: str) -> bool:
@@ -315,18 +315,60 @@ class SpeakerResolver:
 
     @cached_property
     def person_genders(self) -> dict[str, str | None]:
-        """Canonical name -> gender, from any of the person's mentions (a title, a first
-        name), else from a lone first name the article never completes ("Melanie");
-        None where the mentions disagree."""
-        found: dict[str, set[str]] = defaultdict(set)
+        """Canonical name -> gender: from a title in any of the person's mentions, else
+        from a first name (also a lone one the article never completes, "Melanie"), else
+        from the pronouns the article uses for them, else from a first name the lists
+        call "mostly" one; None where the evidence disagrees."""
+        titled: dict[str, set[str]] = defaultdict(set)
+        named: dict[str, set[str]] = defaultdict(set)
         for mention in self.people:
             canonical = self.canonical_person(mention.name)
-            gender = mention.gender or name_gender(canonical)
-            if gender is None and len(canonical.split()) == 1 and canonical.istitle():
-                gender = _first_name_gender(canonical)
-            found[canonical] |= {gender} if gender else set()
-        return {name: next(iter(genders)) if len(genders) == 1 else None
-                for name, genders in found.items()}
+            if title := name_gender("", mention.context):
+                titled[canonical].add(title)
+            first = name_gender(mention.name) or name_gender(canonical)
+            if first is None and len(canonical.split()) == 1 and canonical.istitle():
+                first = _first_name_gender(canonical)
+            named[canonical] |= {first} if first else set()
+        evidence = self._pronoun_evidence()
+        genders: dict[str, str | None] = {}
+        for name in named:
+            votes = evidence.get(name, Counter())
+            if titled[name]:  # "Mr. Obama", "Congresswoman Moore"
+                genders[name] = next(iter(titled[name])) if len(titled[name]) == 1 else None
+            elif named[name]:
+                genders[name] = next(iter(named[name])) if len(named[name]) == 1 else None
+            elif votes:  # the pronouns the article uses for the person (not over a first
+                # name: "Ivanka Trump. He said" is her father speaking)
+                genders[name] = votes.most_common(1)[0][0] if len(votes) == 1 else None
+            elif len(name.split()) > 1:  # a first name the lists call "mostly" one ("Chris")
+                genders[name] = _first_name_gender(name.split()[0].strip(".,"), True)
+            else:
+                genders[name] = None
+        return genders
+
+    def _pronoun_evidence(self) -> dict[str, Counter[str]]:
+        """Canonical name -> the he/she that takes up a sentence's only person as the
+        subject of that sentence's reported clause or of the next sentence ("Sanders
+        spoke. He said ..."): how the article itself speaks of the person."""
+        votes: dict[str, Counter[str]] = defaultdict(Counter)
+        sentences = list(self.doc.sents)
+        by_sentence: dict[int, list[Mention]] = defaultdict(list)
+        for mention in self.people:
+            by_sentence[mention.ent.sent.start].append(mention)
+        for i, sentence in enumerate(sentences):
+            mentions = by_sentence.get(sentence.start, [])
+            names = {self.canonical_person(m.name) for m in mentions}
+            if len(names) != 1 or not any(m.subject for m in mentions):
+                continue
+            first = min(m.ent.end for m in mentions)
+            later = [t for t in sentence if t.i >= first]
+            if i + 1 < len(sentences):
+                later += list(sentences[i + 1])
+            pronoun = next((t for t in later if t.dep_ in {"nsubj", "nsubjpass"}
+                            and t.lower_ in {"he", "she"}), None)
+            if pronoun is not None and not self.quotes.is_quoted(pronoun.idx):
+                votes[next(iter(names))][PRONOUN_GENDER[pronoun.lower_]] += 1
+        return votes
 
     def _named_in_full(self, word: str) -> str | None:
         """The article's full name for a lone surname the model did not tag PERSON
