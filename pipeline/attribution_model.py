@@ -51,11 +51,22 @@ NO_FEATURE = get_string_id("-")
 QUOTED = get_string_id("quoted")
 
 
+CUE_VERBS_FILE = "cue_verbs.txt"  # in the model directory: the cue feature's verbs
+_trained_cues: frozenset[str] | None = None  # set when a shipped model is loaded
+
+
 @lru_cache(maxsize=1)
-def _cue_lemmas() -> frozenset[str]:
+def lexicon_cue_lemmas() -> frozenset[str]:
+    """The cue verbs of the current lexicon (what a model trained now would see)."""
     from pipeline.claims.attribution import load_lexicon
 
     return frozenset(load_lexicon().verbs)
+
+
+def _cue_lemmas() -> frozenset[str]:
+    """The verbs the cue feature marks: those the loaded model was trained with (verbs
+    added to the lexicon later would feed it inputs it never saw), else the lexicon's."""
+    return _trained_cues if _trained_cues is not None else lexicon_cue_lemmas()
 
 
 def clause_features(doc: Doc) -> numpy.ndarray:
@@ -176,6 +187,10 @@ def load_attribution_ner(nlp: Language, path: Path = MODEL_DIR) -> None:
     """
     if not has_attribution_model(path):
         raise FileNotFoundError(f"no trained attribution model in {path}")
+    global _trained_cues
     source = spacy.load(path)
+    cue_file = path / CUE_VERBS_FILE
+    if cue_file.is_file():
+        _trained_cues = frozenset(cue_file.read_text(encoding="utf-8").split())
     before = "claim_attribution" if "claim_attribution" in nlp.pipe_names else None
     nlp.add_pipe(COMPONENT_NAME, source=source, before=before)

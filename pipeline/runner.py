@@ -46,7 +46,7 @@ from pipeline.schema import (
     ErrorRecord,
     Manifest,
 )
-from pipeline.sources import SourceKey, source_index, source_key
+from pipeline.sources import SourceKey, joint_canonical, source_index, source_key
 from pipeline.state import ClusterState
 from pipeline.write import AtomicFile, dumps, write_json, write_jsonl
 
@@ -530,7 +530,9 @@ def _assemble(journal: Journal, out_dir: Path, state: Path | None, done: RunSumm
         keys.append(claim_key(claim))
     person_keys_map, source_records = source_index(sources)
     for key, source in zip(keys, sources, strict=True):
-        if source.type == "PERSON":
+        if source.members:
+            key.source = joint_canonical(source.members, person_keys_map)[0]
+        elif source.type == "PERSON":
             key.source = person_keys_map.get(key.source, key.source)
     del sources
     if state is not None:
@@ -543,7 +545,10 @@ def _assemble(journal: Journal, out_dir: Path, state: Path | None, done: RunSumm
     try:
         for claim in claim_lines():
             source = claim["source"]
-            if source["type"] == "PERSON":
+            if source.get("members"):
+                source["canonical"], source["members"] = joint_canonical(
+                    source["members"], person_keys_map)
+            elif source["type"] == "PERSON":
                 source["canonical"] = person_keys_map.get(source["canonical"],
                                                           source["canonical"])
             claim["cluster_id"] = clustering.cluster_of[claim["claim_id"]]

@@ -72,6 +72,8 @@ class SourceSpan(Span):
     type: SourceType = "UNKNOWN"
     named: bool = Field(False, description="true when the source names a person or body")
     role: str | None = Field(None, description="title or role given to the source, if any")
+    members: list[str] = Field(default_factory=list, description=(
+        "the people of a joint source ('Markov and Kartopolov said'), by canonical name"))
 
 
 class CueSpan(Span):
@@ -168,6 +170,10 @@ class SourceRecord(Record):
     roles: list[str] = Field(default_factory=list)
     doc_ids: list[str]
     n_claims: int
+    members: list[str] = Field(default_factory=list,
+                               description="for a joint source, the people it is made of")
+    n_joint_claims: int = Field(0, description=(
+        "claims this person made jointly with others (listed under the joint source)"))
 
 
 class ErrorRecord(Record):

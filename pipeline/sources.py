@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -110,16 +111,25 @@ class SourceKey(NamedTuple):
     type: str
     named: bool
     role: str | None
+    members: tuple[str, ...] = ()
 
 
 def source_key(claim: ClaimRecord | dict) -> SourceKey:
     """The source of a claim record (a model or its JSON dict)."""
     if isinstance(claim, ClaimRecord):
         s = claim.source
-        return SourceKey(claim.doc_id, s.text, s.canonical, s.type, s.named, s.role)
+        return SourceKey(claim.doc_id, s.text, s.canonical, s.type, s.named, s.role,
+                         tuple(s.members))
     s = claim["source"]
     return SourceKey(claim["doc_id"], s["text"], s["canonical"], s["type"], s["named"],
-                     s.get("role"))
+                     s.get("role"), tuple(s.get("members") or ()))
+
+
+def joint_canonical(members: Iterable[str], keys: dict[str, str]) -> tuple[str, list[str]]:
+    """A joint source's run-wide name and people: each member by its run-wide key
+    ("Markov and Kartopolov" in one article, "Sergey Markov and ..." in another)."""
+    people = list(dict.fromkeys(keys.get(name, name) for name in members))
+    return " and ".join(people), people
 
 
 def source_index(sources: list[SourceKey]) -> tuple[dict[str, str], list[SourceRecord]]:
@@ -129,22 +139,41 @@ def source_index(sources: list[SourceKey]) -> tuple[dict[str, str], list[SourceR
     for source in sources:
         if source.type == "PERSON":
             person_counts[source.canonical] += 1
+        for member in source.members:
+            person_counts[member] += 1
     keys = person_keys(dict(person_counts))
     records: dict[tuple[str, str], dict] = {}
+
+    def entry_of(canonical: str, kind: str) -> dict:
+        return records.setdefault((canonical, kind), {
+            "aliases": set(), "roles": set(), "doc_ids": set(), "n_claims": 0,
+            "named": False, "members": [], "n_joint_claims": 0})
+
     for source in sources:
-        canonical = (keys.get(source.canonical, source.canonical) if source.type == "PERSON"
-                     else source.canonical)
-        entry = records.setdefault((canonical, source.type), {
-            "aliases": set(), "roles": set(), "doc_ids": set(), "n_claims": 0, "named": False})
+        members: list[str] = []
+        if source.members:
+            canonical, members = joint_canonical(source.members, keys)
+        elif source.type == "PERSON":
+            canonical = keys.get(source.canonical, source.canonical)
+        else:
+            canonical = source.canonical
+        entry = entry_of(canonical, source.type)
         entry["aliases"].add(source.text)
         if source.role:
             entry["roles"].add(source.role)
         entry["doc_ids"].add(source.doc_id)
         entry["n_claims"] += 1
         entry["named"] = entry["named"] or source.named
+        entry["members"] = members
+        for member in members:  # each person of "Markov and Kartopolov" has it on record
+            person = entry_of(member, "PERSON")
+            person["doc_ids"].add(source.doc_id)
+            person["n_joint_claims"] += 1
+            person["named"] = True
     listed = [SourceRecord(canonical=canonical, type=kind, named=e["named"],
                            aliases=sorted(e["aliases"]), roles=sorted(e["roles"]),
-                           doc_ids=sorted(e["doc_ids"]), n_claims=e["n_claims"])
+                           doc_ids=sorted(e["doc_ids"]), n_claims=e["n_claims"],
+                           members=e["members"], n_joint_claims=e["n_joint_claims"])
               for (canonical, kind), e in sorted(records.items(),
                                                  key=lambda item: (-item[1]["n_claims"],
                                                                    item[0]))]
@@ -155,6 +184,9 @@ def unify_sources(claims: list[ClaimRecord]) -> list[SourceRecord]:
     """Set run-wide canonical names on `claims` (in place) and list every source."""
     keys, records = source_index([source_key(c) for c in claims])
     for claim in claims:
-        if claim.source.type == "PERSON":
+        if claim.source.members:
+            claim.source.canonical, claim.source.members = joint_canonical(
+                claim.source.members, keys)
+        elif claim.source.type == "PERSON":
             claim.source.canonical = keys.get(claim.source.canonical, claim.source.canonical)
     return records

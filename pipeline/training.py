@@ -37,10 +37,12 @@ from spacy.training import Example
 
 from pipeline.attribution_model import (
     COMPONENT_NAME,
+    CUE_VERBS_FILE,
     FACTORY_NAME,
     LABELS,
     MODEL_DIR,
     SPANS_KEY,
+    lexicon_cue_lemmas,
     load_attribution_ner,
     shadow_doc,
 )
@@ -207,6 +209,9 @@ def export_component(best_dir: Path, target: Path = MODEL_DIR) -> None:
                          "performance": best.meta.get("performance", {})})
     with tempfile.TemporaryDirectory() as tmp:
         shipped.to_disk(tmp)
+        # the cue verbs its features were computed with, for run time (attribution_model)
+        (Path(tmp) / CUE_VERBS_FILE).write_text(
+            "\n".join(sorted(lexicon_cue_lemmas())) + "\n", encoding="utf-8")
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(tmp, target)

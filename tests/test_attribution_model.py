@@ -15,11 +15,15 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from conftest import corpus_text
+from pipeline import attribution_model
 from pipeline.attribution_model import (
     COMPONENT_NAME,
+    CUE_VERBS_FILE,
     LABELS,
+    MODEL_DIR,
     SPANS_KEY,
     has_attribution_model,
+    lexicon_cue_lemmas,
     load_attribution_ner,
 )
 
@@ -187,6 +191,19 @@ def test_a_negated_cue_with_a_noun_phrase_is_no_claim(parse_nlp: Language) -> No
     text = "The memo does not directly indicate the scale of the cuts."
     assert not _tagged_claims(parse_nlp, text, [
         ("CUE", "does not directly indicate"), ("CONTENT", "the scale of the cuts")])
+
+
+def test_a_belief_in_a_noun_phrase_is_no_claim(parse_nlp: Language) -> None:
+    text = "Minsk, realising the serious consequences of this step, stayed out."
+    assert not _tagged_claims(parse_nlp, text, [
+        ("CUE", "realising"), ("CONTENT", "the serious consequences of this step")])
+
+
+def test_the_cue_feature_uses_the_verbs_the_model_was_trained_with(
+        tagged_nlp: Language) -> None:
+    trained = set((MODEL_DIR / CUE_VERBS_FILE).read_text(encoding="utf-8").split())
+    assert attribution_model._cue_lemmas() == trained
+    assert "say" in trained and "yell" in lexicon_cue_lemmas() - trained  # added later
 
 
 def test_tagged_reported_speech_stops_at_its_sentence_end(parse_nlp: Language) -> None:

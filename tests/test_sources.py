@@ -46,3 +46,33 @@ def test_corpus_sources_list_putin_once_with_every_article(corpus_run: Path) -> 
     claims = read_jsonl(corpus_run / "claims.jsonl")
     assert sum(c["source"]["canonical"] == "Vladimir Putin" for c in claims) == putin[0][
         "n_claims"]
+
+
+def test_a_joint_source_lists_its_people_and_each_person_counts_it() -> None:
+    from pipeline.sources import SourceKey, source_index
+
+    sources = [
+        SourceKey("a", "Markov and Kartopolov", "Markov and Kartopolov", "GROUP", True, None,
+                  ("Markov", "Kartopolov")),
+        SourceKey("b", "Sergey Markov", "Sergey Markov", "PERSON", True, None),
+        SourceKey("b", "Andrei Kartopolov", "Andrei Kartopolov", "PERSON", True, None),
+        SourceKey("b", "he", "Sergey Markov", "PERSON", False, None),
+    ]
+    keys, records = source_index(sources)
+    by_name = {r.canonical: r for r in records}
+    joint = by_name["Sergey Markov and Andrei Kartopolov"]
+    assert joint.type == "GROUP" and joint.members == ["Sergey Markov", "Andrei Kartopolov"]
+    assert joint.n_claims == 1 and joint.doc_ids == ["a"]
+    markov = by_name["Sergey Markov"]
+    assert (markov.n_claims, markov.n_joint_claims, markov.doc_ids) == (2, 1, ["a", "b"])
+    assert by_name["Andrei Kartopolov"].n_joint_claims == 1
+    assert "Markov and Kartopolov" not in by_name
+
+
+def test_a_joint_source_names_its_members_and_they_takes_them_up(nlp) -> None:
+    text = ("Sergey Markov and Andrei Kartopolov met on Monday. Markov and Kartopolov said "
+            "the CSTO was weak. They added that the treaty would hold.")
+    doc = nlp(text)
+    joint = {text[a.source[0]:a.source[1]]: a.source_members for a in doc._.attributions}
+    assert joint["Markov and Kartopolov"] == ["Sergey Markov", "Andrei Kartopolov"]
+    assert joint["They"] == ["Sergey Markov", "Andrei Kartopolov"]

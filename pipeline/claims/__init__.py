@@ -74,7 +74,8 @@ def to_records(doc: Doc, cleaned: CleanedArticle, base: int = 0) -> list[ClaimRe
                             canonical=attribution.source_canonical
                             or text[attribution.source[0]:attribution.source[1]],
                             type=attribution.source_type, named=attribution.source_named,
-                            role=attribution.source_role)
+                            role=attribution.source_role,
+                            members=attribution.source_members)
         cue = (CueSpan(**fields(*attribution.cue), lemma=attribution.cue_lemma or "")
                if attribution.cue else None)
         content = ContentSpan(**fields(*attribution.content))

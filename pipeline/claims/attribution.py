@@ -104,6 +104,7 @@ class Attribution:
     source_type: str = "UNKNOWN"
     source_named: bool = False
     source_role: str | None = None
+    source_members: list[str] = field(default_factory=list)  # a joint source's people
     extra: dict = field(default_factory=dict)
 
     @property
@@ -898,7 +899,7 @@ class AttributionExtractor:
             return None  # "this indicates ...": the article's own inference
         if (verb_class == "evidence" and not document_noun(subject.lemma_.lower())
                 and subject.ent_type_ != "PERSON" and subject.lower_ not in PRONOUNS
-                and not (lemma in {"find", "discover"} and reports_findings(subject))):
+                and not (lemma == "find" and reports_findings(subject))):
             return None  # "the intervention demonstrated ...": the article's own reading
             # ("the authors of the report found", "an arbitration panel found" report one)
         if quotes.is_quoted(subject.idx) and not quotes.is_quoted(verb.idx):

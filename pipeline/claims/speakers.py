@@ -571,6 +571,7 @@ class SpeakerResolver:
         if len(names) < 2:
             return False
         attribution.source_canonical = " and ".join(names)
+        attribution.source_members = names
         attribution.source_type = "GROUP"
         attribution.source_named = True
         attribution.source_role = None
@@ -618,6 +619,7 @@ class SpeakerResolver:
                 attribution.source_type = previous.source_type
                 attribution.source_named = previous.source_named
                 attribution.source_role = previous.source_role
+                attribution.source_members = previous.source_members
                 return
         if candidates:
             in_sentence = [m for m in candidates if m.start >= sentence_start]

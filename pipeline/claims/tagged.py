@@ -293,6 +293,9 @@ def _plausible(claim: TaggedClaim, lexicon, quotes) -> bool:
     if any(c.dep_ == "auxpass" for c in cue.children) and not any(
             t.dep_ == "pobj" and t.head.lower_ == "by" for t in claim.source):
         return False  # "It was called a “paper tiger”, a fake union": passive, no source
+    if verb_class == "belief" and not any(
+            t.pos_ in {"VERB", "AUX"} for part in claim.contents for t in part):
+        return False  # "Minsk, realising the serious consequences": no proposition believed
     if any(c.dep_ == "neg" for c in cue.children) and not any(
             part.root.pos_ in {"VERB", "AUX"} for part in claim.contents):
         return False  # "the document does not indicate Russia's dominance", as the rules
