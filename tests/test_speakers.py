@@ -196,3 +196,31 @@ def test_a_persons_gender_is_read_from_the_pronouns_the_article_uses(nlp) -> Non
             "Zakharova met Japarov on Monday. Later she said the treaty would hold.")
     assert name_gender("Sadyr Japarov") is None
     assert _sources(nlp, text)["she"][0] == "Maria Zakharova"
+
+
+def test_a_surname_two_people_share_is_the_most_named_unless_titled(nlp) -> None:
+    text = ("Anna Markov spoke in Moscow on Monday. Anna Markov met the delegates in "
+            "Astana. Her husband, Sergey Markov, stayed home. Markov said the CSTO was weak. "
+            "Mr. Markov added that the summit had failed.")
+    doc = nlp(text)
+    speakers = [(doc.text[a.source[0]:a.source[1]], a.source_canonical)
+                for a in doc._.attributions]
+    assert speakers == [("Markov", "Anna Markov"), ("Mr. Markov", "Sergey Markov")]
+
+
+@pytest.mark.parametrize("text, source, expected", [
+    pytest.param("Andrei Kartopolov spoke in Moscow. Kartopolov's lawyer said the CSTO was weak.",
+                 "Kartopolov's lawyer", ("Kartopolov's lawyer", "PERSON"),
+                 id="a_role_someone_owns_is_not_its_owner"),
+    pytest.param("Former CSTO chairman Sergey Markov spoke in Moscow. Former CSTO chairman says "
+                 "the treaty is dead.", "Former CSTO chairman", ("Sergey Markov", "PERSON"),
+                 id="a_headlines_role_without_the_is_the_person_introduced_so"),
+    pytest.param("Andrei Kartopolov spoke on Monday. Kartopolov, 58, who has served on the "
+                 "State Duma Defence Committee for a decade, said the CSTO was weak.",
+                 "Kartopolov, 58, who has served on the State Duma Defence Committee for a "
+                 "decade", ("Andrei Kartopolov", "PERSON"),
+                 id="the_head_speaks_not_the_committee_in_its_clause"),
+])
+def test_people_described_around_other_names(nlp, text: str, source: str,
+                                             expected: tuple) -> None:
+    assert _sources(nlp, text)[source][:2] == expected

@@ -153,6 +153,8 @@ class Mention:
 CLAUSE_DEPS = {"conj", "relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis"}
 PARTY_WORDS = {"gop": "republican", "democratic": "democrat"}
 PARTIES = {"republican", "democrat", "libertarian"}
+INDEFINITE = {"a", "an", "some", "one", "many", "several", "another", "other", "most", "few",
+              "two", "three", "four", "any", "each", "every", "no"}
 GENERIC_DOCUMENTS = {"document", "text"}  # may name any document before them
 PERSONAL_ORGS = {"campaign", "administration"}  # named after a person, however tagged
 OWNED_GROUPS = {"group", "team", "family", "camp", "supporter", "ally", "faction"}
@@ -322,7 +324,7 @@ class SpeakerResolver:
         titled: dict[str, set[str]] = defaultdict(set)
         named: dict[str, set[str]] = defaultdict(set)
         for mention in self.people:
-            canonical = self.canonical_person(mention.name)
+            canonical = self.canonical_person(mention.name, mention.start)
             if title := name_gender("", mention.context):
                 titled[canonical].add(title)
             first = name_gender(mention.name) or name_gender(canonical)
@@ -357,7 +359,7 @@ class SpeakerResolver:
             by_sentence[mention.ent.sent.start].append(mention)
         for i, sentence in enumerate(sentences):
             mentions = by_sentence.get(sentence.start, [])
-            names = {self.canonical_person(m.name) for m in mentions}
+            names = {self.canonical_person(m.name, m.start) for m in mentions}
             if len(names) != 1 or not any(m.subject for m in mentions):
                 continue
             first = min(m.ent.end for m in mentions)
@@ -377,12 +379,54 @@ class SpeakerResolver:
             return None
         return self.full_names.get(word.lower())
 
-    def canonical_person(self, name: str) -> str:
+    def canonical_person(self, name: str, at: int | None = None) -> str:
+        """The article's full name for `name`; a bare surname written at offset `at`
+        that two people of the article share is the one its title allows ("Mr. Trump"
+        in an article naming Ivana Trump more often), else the one named most often."""
         name = _clean_name(name)
         parts = name.split()
         if not parts:
             return name
+        if at is not None and len(parts) == 1 and parts[0].lower() in self._namesakes:
+            return self._namesake_at(parts[0].lower(), at)
         return self.full_names.get(name.lower()) or self.full_names.get(parts[-1].lower()) or name
+
+    @cached_property
+    def _namesakes(self) -> dict[str, list[tuple[int, str]]]:
+        """Surname -> (offset, full name) of its full-name mentions outside quotations,
+        in order, for surnames the article gives two or more people ("Ivana Trump" and
+        "Donald Trump", "Gary Johnson" and "Jeh Johnson"); each full name as the article
+        writes that person most often ("Donald J. Trump" once, "Donald Trump" mostly)."""
+        found: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for mention in self.people:
+            parts = mention.name.split()
+            if len(parts) > 1 and not self.quotes.is_quoted(mention.start):
+                found[parts[-1].lower()].append((mention.start, mention.name))
+        namesakes = {}
+        for surname, mentions in found.items():
+            by_first: dict[str, Counter[str]] = defaultdict(Counter)
+            for _, full in mentions:
+                by_first[full.split()[0].lower()][full] += 1
+            if len(by_first) > 1:
+                usual = {first: names.most_common(1)[0][0] for first, names in by_first.items()}
+                namesakes[surname] = [(offset, usual[full.split()[0].lower()])
+                                      for offset, full in mentions]
+        return namesakes
+
+    @cached_property
+    def _mention_at(self) -> dict[int, Mention]:
+        return {mention.start: mention for mention in self.people}
+
+    def _namesake_at(self, surname: str, at: int) -> str:
+        mentions = self._namesakes[surname]
+        mention = self._mention_at.get(at)
+        title = name_gender("", mention.context) if mention is not None else None
+        allowed = [full for _, full in mentions
+                   if title is None or name_gender(full) in {None, title}] or [
+            full for _, full in mentions]
+        # (the nearest one named in full was tried: the article's main "Clinton" or
+        # "Cruz" is its most frequent, not whichever relative was named last)
+        return Counter(allowed).most_common(1)[0][0]
 
     def canonical_org(self, name: str) -> str:
         name = _clean_name(name)
@@ -442,14 +486,24 @@ class SpeakerResolver:
         # (not "Gary Johnson's doctor": the doctor speaks, not Gary Johnson)
         determiner = words[0].lower_ if words else ""
         head_lemma = head.lemma_.lower()
-        if (not people and determiner == "the" and head.tag_ in {"NN", "NNP"}
-                and head_lemma in _person_roles() and not head.ent_type_):
-            # "the head of the Russian General Staff": a person described by a role
-            person = self._described_person(span)
+        role_noun = (head.tag_ in {"NN", "NNP"} and head_lemma in _person_roles()
+                     and not head.ent_type_)
+        possessed = any(t.tag_ in {"PRP$", "POS"} for t in span if t.i < head.i)
+        if not people and role_noun and not possessed and determiner not in INDEFINITE:
+            # "the head of the Russian General Staff", a headline's "Former DNC chairman":
+            # a person described by a role (without "the", only one introduced so)
+            person = self._described_person(span, nearest=determiner == "the")
             attribution.source_canonical = person or _unnamed(span, text)
             attribution.source_type = "PERSON"
             attribution.source_role = _clean_name(text)
             return  # (unresolved, "the Indiana governor" stays one, not "Indiana")
+        if (role_noun and possessed and not any(e.start <= head.i < e.end for e in entities)
+                and not any(e.start > head.i for e in people)):  # "..., Phil Lovas" named
+            # "Pagliano's lawyer", "Keith Lamont Scott's wife": someone else than the
+            # name that owns them, whom the source does not name
+            attribution.source_canonical = _unnamed(span, text)
+            attribution.source_type = "PERSON"
+            return
         noun_type = _source_nouns().get(head_lemma)
         if (head.tag_ in {"NN", "NNS"} and (noun_type == "ORG" or head_lemma in OWNED_GROUPS)
                 and not any(e.label_ == "PERSON" and e.start > head.i for e in entities)
@@ -474,13 +528,18 @@ class SpeakerResolver:
                 attribution.source_role = self._role(text, head.text)
                 return
             person = person or max(people, key=lambda e: len(e.text))  # else the fullest
-            attribution.source_canonical = self.canonical_person(person.text)
+            attribution.source_canonical = self.canonical_person(person.text,
+                                                                 person.start_char)
             attribution.source_type = "PERSON"
             attribution.source_named = True
             attribution.source_role = self._role(text, person.text)
             return
         organisations = [e for e in entities if e.label_ in ORG_LABELS - {"NORP"}]
-        if organisations and (full_name := self._named_in_full(_clean_name(text))):
+        if organisations and (full_name := self._named_in_full(_clean_name(text)) or (
+                head.pos_ == "PROPN" and not any(e.start <= head.i < e.end
+                                                 for e in organisations)
+                and self._named_in_full(head.text))):
+            # "Schiff, 56, who has served on the Intelligence Committee": the head speaks
             # "Kartopolov said" with the surname read as an ORG: the person named in full
             attribution.source_canonical = full_name
             attribution.source_type = "PERSON"
@@ -562,10 +621,10 @@ class SpeakerResolver:
                     continue  # "Obama and Clinton" where the source is "Clinton" alone
                 entity = next((e for e in people if e.start <= token.i < e.end), None)
                 if entity is not None:
-                    names.append(self.canonical_person(entity.text))
+                    names.append(self.canonical_person(entity.text, entity.start_char))
                 elif token.pos_ == "PROPN" and (full_name := self._named_in_full(token.text)):
                     names.append(full_name)
-        names += [self.canonical_person(e.text) for e in people
+        names += [self.canonical_person(e.text, e.start_char) for e in people
                   if any(e.root in other.root.conjuncts for other in people)]
         names = list(dict.fromkeys(names))
         if len(names) < 2:
@@ -598,7 +657,7 @@ class SpeakerResolver:
 
         genders = self.person_genders
         candidates = [m for m in pool if m.end <= start and compatible(
-            genders.get(self.canonical_person(m.name)) if personal else None)
+            genders.get(self.canonical_person(m.name, m.start)) if personal else None)
             and not (plural and m.label in PLACE_LABELS)]
         # (a bare "Clinton" has the gender of the "Hillary Clinton" the article names, a
         # bare "Obama" that of the "Mr. Obama" it writes elsewhere)
@@ -625,7 +684,7 @@ class SpeakerResolver:
             in_sentence = [m for m in candidates if m.start >= sentence_start]
             subjects = [m for m in in_sentence if m.subject]
             mention = subjects[-1] if subjects else candidates[-1]
-            canonical = (self.canonical_person(mention.name) if personal
+            canonical = (self.canonical_person(mention.name, mention.start) if personal
                          else self.canonical_org(mention.name))
             attribution.source_canonical = canonical
             attribution.source_type = "PERSON" if personal else "ORG"
@@ -643,12 +702,12 @@ class SpeakerResolver:
                 continue
             entity = next((e for e in self.ents if e.start <= child.i < e.end), None)
             if entity is not None and entity.label_ == "PERSON":
-                return self.canonical_person(entity.text)
+                return self.canonical_person(entity.text, entity.start_char)
             if child.pos_ == "PROPN" and (full_name := self._named_in_full(child.text)):
                 return full_name
             if (child.pos_ == "PROPN" and noun.lemma_.lower() in PERSONAL_ORGS and entity
                     is not None and len(entity) == 1 and entity.label_ in ORG_LABELS):
-                return self.canonical_person(child.text)  # "the Trump campaign", no full name
+                return self.canonical_person(child.text, child.idx)  # "the Trump campaign"
             if child.lower_ in {"his", "her"}:
                 pronoun = Attribution(parts=[], source=(child.idx, child.idx + len(child)),
                                       cue=None, cue_lemma=None, kind="", confidence=0.0,
@@ -728,10 +787,10 @@ class SpeakerResolver:
                 return _words(kept)
         return None
 
-    def _described_person(self, span: Span) -> str | None:
+    def _described_person(self, span: Span, nearest: bool = True) -> str | None:
         """The person a definite description refers to: the one whose introductions share
-        the most of its words (the nearest of equals), else the nearest person named
-        before it; never one introduced with the other party ("the Democratic nominee"
+        the most of its words (the nearest of equals), else (with `nearest`) the nearest
+        person named before it; never one introduced with the other party ("the Democratic nominee"
         is not the one introduced as "Republican Donald Trump") or without the place
         the description names."""
         words = {_role_word(t) for t in span if t.is_alpha and not t.is_stop}
@@ -741,7 +800,7 @@ class SpeakerResolver:
         after = [m for m in self.people if m.start >= span.end_char]
         introductions: dict[str, set[str]] = defaultdict(set)
         for mention in before:
-            introductions[self.canonical_person(mention.name)] |= mention.context
+            introductions[self.canonical_person(mention.name, mention.start)] |= mention.context
 
         def excluded(person: str) -> bool:
             """Introduced with the other party, or without the place the description
@@ -752,7 +811,7 @@ class SpeakerResolver:
         best: tuple[int, int] | None = None
         best_person: str | None = None
         for distance, mention in enumerate(reversed(before)):
-            person = self.canonical_person(mention.name)
+            person = self.canonical_person(mention.name, mention.start)
             overlap = len(words & introductions[person])
             if overlap and not excluded(person) and (
                     best is None or (overlap, -distance) > best):
@@ -763,10 +822,11 @@ class SpeakerResolver:
                 if mention.ent.sent.start == span.sent.start:
                     continue  # "the union called Putin a champion": the object is not it
                 if words & mention.context:
-                    return self.canonical_person(mention.name)
-        if best_person is None:
-            best_person = next((self.canonical_person(m.name) for m in reversed(before)
-                                if not excluded(self.canonical_person(m.name))), None)
+                    return self.canonical_person(mention.name, mention.start)
+        if best_person is None and nearest:
+            best_person = next((self.canonical_person(m.name, m.start) for m in reversed(before)
+                                if not excluded(self.canonical_person(m.name, m.start))),
+                               None)
         return best_person
 
     def entity_canonicals(self) -> dict[tuple[int, int], str]:
@@ -774,7 +834,8 @@ class SpeakerResolver:
         names = {}
         for ent in self.ents:
             if ent.label_ == "PERSON":
-                names[(ent.start_char, ent.end_char)] = self.canonical_person(ent.text)
+                names[(ent.start_char, ent.end_char)] = self.canonical_person(ent.text,
+                                                                             ent.start_char)
             elif ent.label_ in ORG_LABELS:
                 names[(ent.start_char, ent.end_char)] = self.canonical_org(ent.text)
         return names
