@@ -145,10 +145,6 @@ class Mention:
             words.add(doc[ent.start - 1].lower_.rstrip("."))
         return words
 
-    @cached_property
-    def gender(self) -> str | None:
-        return name_gender(self.name, self.context)
-
 
 CLAUSE_DEPS = {"conj", "relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis"}
 PARTY_WORDS = {"gop": "republican", "democratic": "democrat"}
@@ -225,6 +221,11 @@ def _proper_name(token: Token) -> list[Token]:
     while end > token.i + 1 and doc[end - 1].lower_ in NAME_JOINERS:
         end -= 1
     return list(doc[start:end])
+
+
+def _only(values: set[str]) -> str | None:
+    """The one value, or None where the evidence disagrees (or there is none)."""
+    return next(iter(values)) if len(values) == 1 else None
 
 
 def _stem(word: Token | str) -> str:
@@ -336,12 +337,12 @@ class SpeakerResolver:
         for name in named:
             votes = evidence.get(name, Counter())
             if titled[name]:  # "Mr. Obama", "Congresswoman Moore"
-                genders[name] = next(iter(titled[name])) if len(titled[name]) == 1 else None
+                genders[name] = _only(titled[name])
             elif named[name]:
-                genders[name] = next(iter(named[name])) if len(named[name]) == 1 else None
+                genders[name] = _only(named[name])
             elif votes:  # the pronouns the article uses for the person (not over a first
                 # name: "Ivanka Trump. He said" is her father speaking)
-                genders[name] = votes.most_common(1)[0][0] if len(votes) == 1 else None
+                genders[name] = _only(set(votes))
             elif len(name.split()) > 1:  # a first name the lists call "mostly" one ("Chris")
                 genders[name] = _first_name_gender(name.split()[0].strip(".,"), True)
             else:
@@ -392,41 +393,34 @@ class SpeakerResolver:
         return self.full_names.get(name.lower()) or self.full_names.get(parts[-1].lower()) or name
 
     @cached_property
-    def _namesakes(self) -> dict[str, list[tuple[int, str]]]:
-        """Surname -> (offset, full name) of its full-name mentions outside quotations,
-        in order, for surnames the article gives two or more people ("Ivana Trump" and
-        "Donald Trump", "Gary Johnson" and "Jeh Johnson"); each full name as the article
-        writes that person most often ("Donald J. Trump" once, "Donald Trump" mostly)."""
-        found: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    def _namesakes(self) -> dict[str, Counter[str]]:
+        """Surname -> how often each person of that surname is named in full outside
+        quotations, for surnames the article gives two or more people ("Ivana Trump" and
+        "Donald Trump", "Gary Johnson" and "Jeh Johnson"); each person under the full name
+        the article writes most often ("Donald J. Trump" once, "Donald Trump" mostly)."""
+        by_first: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
         for mention in self.people:
             parts = mention.name.split()
             if len(parts) > 1 and not self.quotes.is_quoted(mention.start):
-                found[parts[-1].lower()].append((mention.start, mention.name))
-        namesakes = {}
-        for surname, mentions in found.items():
-            by_first: dict[str, Counter[str]] = defaultdict(Counter)
-            for _, full in mentions:
-                by_first[full.split()[0].lower()][full] += 1
-            if len(by_first) > 1:
-                usual = {first: names.most_common(1)[0][0] for first, names in by_first.items()}
-                namesakes[surname] = [(offset, usual[full.split()[0].lower()])
-                                      for offset, full in mentions]
-        return namesakes
+                by_first[parts[-1].lower()][parts[0].lower()][mention.name] += 1
+        return {surname: Counter({names.most_common(1)[0][0]: names.total()
+                                  for names in people.values()})
+                for surname, people in by_first.items() if len(people) > 1}
 
     @cached_property
     def _mention_at(self) -> dict[int, Mention]:
         return {mention.start: mention for mention in self.people}
 
     def _namesake_at(self, surname: str, at: int) -> str:
-        mentions = self._namesakes[surname]
+        """The one its title allows, else the one named most often (the nearest one named
+        in full was tried: the article's main "Clinton" or "Cruz" is its most frequent,
+        not whichever relative was named last)."""
+        people = self._namesakes[surname]
         mention = self._mention_at.get(at)
         title = name_gender("", mention.context) if mention is not None else None
-        allowed = [full for _, full in mentions
-                   if title is None or name_gender(full) in {None, title}] or [
-            full for _, full in mentions]
-        # (the nearest one named in full was tried: the article's main "Clinton" or
-        # "Cruz" is its most frequent, not whichever relative was named last)
-        return Counter(allowed).most_common(1)[0][0]
+        allowed = Counter({full: n for full, n in people.items()
+                           if title is None or name_gender(full) in {None, title}}) or people
+        return allowed.most_common(1)[0][0]
 
     def canonical_org(self, name: str) -> str:
         name = _clean_name(name)
