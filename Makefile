@@ -35,7 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_dedup.py
 
 # Retrains the span tagger shipped in pipeline/resources/attribution_model/ from
-# PolNeAR train (needs ../shared/eval/polnear/train; about 35 minutes on one core).
+# PolNeAR train (needs ../shared/eval/polnear/train; about 25 minutes on one core).
 train: $(STAMP)
 	$(BIN)/python -m pipeline.training convert
 	$(BIN)/python -m pipeline.training train

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy
 import spacy
-from spacy.attrs import DEP, ENT_ID, ENT_KB_ID, LEMMA, NORM, POS, TAG
+from spacy.attrs import DEP, ENT_ID, ENT_KB_ID, LEMMA, MORPH, NORM, POS, TAG
 from spacy.language import Language
 from spacy.pipeline import EntityRecognizer
 from spacy.strings import get_string_id
@@ -49,6 +49,12 @@ COPIED_ATTRS = [NORM, TAG, POS, DEP]
 CLAUSE_ATTRS = [LEMMA, ENT_KB_ID, ENT_ID]
 NO_FEATURE = get_string_id("-")
 QUOTED = get_string_id("quoted")
+# Stacking: the role the rules (claims/attribution.py) gave each token, as a morph string
+# ("Role=Content", "Role=SourceStart", ...) in MORPH, which the shadow copy does not
+# otherwise use. A model whose config lists MORPH among its features reads it.
+RULE_ATTR, RULE_ATTR_NAME = MORPH, "MORPH"
+RULE_ROLES_KEY = "attribution.rule_roles"  # training docs: the roles, computed in convert
+NO_ROLE = "Role=None"
 
 
 CUE_VERBS_FILE = "cue_verbs.txt"  # in the model directory: the cue feature's verbs
@@ -114,17 +120,60 @@ def clause_features(doc: Doc) -> numpy.ndarray:
     return features
 
 
-def shadow_doc(doc: Doc) -> Doc:
+def rule_roles(doc: Doc, attributions: Iterable) -> list[str]:
+    """Each token's role in the rules' attributions, as a morph string: "Role=Content",
+    "Role=Cue", "Role=Source", with "Start" on a span's first token, else NO_ROLE. Where
+    spans overlap, a source or cue wins over a content (they are the shorter, surer)."""
+    roles = [NO_ROLE] * len(doc)
+    for label, spans in (("Content", lambda a: a.parts), ("Cue", lambda a: [a.cue]),
+                         ("Source", lambda a: [a.source])):
+        for attribution in attributions:
+            for offsets in spans(attribution):
+                if offsets is None:
+                    continue
+                span = doc.char_span(*offsets, alignment_mode="expand")
+                if span is None or not len(span):
+                    continue
+                roles[span.start] = f"Role={label}Start"
+                for i in range(span.start + 1, span.end):
+                    roles[i] = f"Role={label}"
+    return roles
+
+
+def _rule_roles_of(doc: Doc, extractor=None) -> list[str]:
+    """The roles stored with a training doc, else those of the rules run on it now (by
+    `extractor`, the pipeline's `claim_attribution`, which then reuses its finds)."""
+    stored = doc.user_data.get(RULE_ROLES_KEY)
+    if stored is not None:
+        return stored
+    return rule_roles(doc, (extractor or _extractor()).rule_attributions(doc))
+
+
+@lru_cache(maxsize=1)
+def _extractor():
+    from pipeline.claims.attribution import AttributionExtractor
+
+    return AttributionExtractor()
+
+
+def shadow_doc(doc: Doc, with_rules: bool = False, extractor=None) -> Doc:
     """A copy of `doc` with its tokens and token features but no entities or sentences.
 
     DEP labels are copied without heads, so the copy has no parse and no
     sentence starts; the clause features (CLAUSE_ATTRS) carry what the model needs
-    of the parse. The tok2vec tensor is shared (read only).
+    of the parse, and with `with_rules` (for a model that reads them) RULE_ATTR carries
+    the rules' roles. The tok2vec tensor is shared (read only).
     """
     copy = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
     if len(doc):
-        copy.from_array(COPIED_ATTRS + CLAUSE_ATTRS,
-                        numpy.hstack([doc.to_array(COPIED_ATTRS), clause_features(doc)]))
+        attrs = COPIED_ATTRS + CLAUSE_ATTRS
+        columns = [doc.to_array(COPIED_ATTRS), clause_features(doc)]
+        if with_rules:
+            strings = doc.vocab.strings
+            attrs = attrs + [RULE_ATTR]
+            roles = _rule_roles_of(doc, extractor)
+            columns.append(numpy.array([[strings.add(role)] for role in roles], dtype="uint64"))
+        copy.from_array(attrs, numpy.hstack(columns))
     copy.tensor = doc.tensor
     return copy
 
@@ -142,7 +191,9 @@ class AttributionTagger(EntityRecognizer):
         """Predict on shadow copies; returns (shadows, parser states) for set_annotations."""
         if isinstance(docs, Doc):
             docs = [docs]
-        shadows = [shadow_doc(doc) for doc in docs]
+        with_rules = getattr(self, "reads_rule_roles", False)
+        extractor = getattr(self, "rule_extractor", None)
+        shadows = [shadow_doc(doc, with_rules, extractor) for doc in docs]
         return shadows, super().predict(shadows)
 
     def set_annotations(self, docs: Iterable[Doc], states_or_beams) -> None:  # type: ignore[override]
@@ -189,8 +240,12 @@ def load_attribution_ner(nlp: Language, path: Path = MODEL_DIR) -> None:
         raise FileNotFoundError(f"no trained attribution model in {path}")
     global _trained_cues
     source = spacy.load(path)
+    embed = source.config["components"][COMPONENT_NAME]["model"]["tok2vec"]["embed"]
     cue_file = path / CUE_VERBS_FILE
     if cue_file.is_file():
         _trained_cues = frozenset(cue_file.read_text(encoding="utf-8").split())
     before = "claim_attribution" if "claim_attribution" in nlp.pipe_names else None
-    nlp.add_pipe(COMPONENT_NAME, source=source, before=before)
+    tagger = nlp.add_pipe(COMPONENT_NAME, source=source, before=before)
+    tagger.reads_rule_roles = RULE_ATTR_NAME in embed.get("attrs", [])  # a stacked model
+    if before is not None:  # its rules, run once for the feature and the component
+        tagger.rule_extractor = nlp.get_pipe(before)

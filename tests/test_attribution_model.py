@@ -71,6 +71,22 @@ def test_component_runs_before_the_attribution_rules() -> None:
     assert names.index(COMPONENT_NAME) == names.index("claim_attribution") - 1
 
 
+def test_the_tagger_reads_the_rules_finds_and_the_rules_run_once(
+        tagged_nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.claims.attribution import RULES_KEY, AttributionExtractor
+
+    tagger = tagged_nlp.get_pipe(COMPONENT_NAME)
+    assert tagger.reads_rule_roles  # the shipped model is stacked on the rules
+    assert tagger.rule_extractor is tagged_nlp.get_pipe("claim_attribution")
+    runs = []
+    rules = AttributionExtractor._rules
+    monkeypatch.setattr(AttributionExtractor, "_rules",
+                        lambda self, doc, quotes: runs.append(doc) or rules(self, doc, quotes))
+    doc = tagged_nlp(corpus_text("002_b355f01e7a83066b"))
+    assert len(runs) == 1 and RULES_KEY not in doc.user_data
+    assert any(a.pattern.endswith("+tagger") for a in doc._.attributions)
+
+
 def test_tagged_claims_reach_the_output() -> None:
     from pipeline.nlp import load_nlp
 
@@ -200,10 +216,21 @@ def test_a_belief_in_a_noun_phrase_is_no_claim(parse_nlp: Language) -> None:
 
 
 def test_the_cue_feature_uses_the_verbs_the_model_was_trained_with(
-        tagged_nlp: Language) -> None:
+        tagged_nlp: Language, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     trained = set((MODEL_DIR / CUE_VERBS_FILE).read_text(encoding="utf-8").split())
-    assert attribution_model._cue_lemmas() == trained
-    assert "say" in trained and "yell" in lexicon_cue_lemmas() - trained  # added later
+    assert attribution_model._cue_lemmas() == trained and "say" in trained
+    # a model trained before "yell" joined the lexicon keeps reading its own list
+    import shutil
+
+    from pipeline.nlp import load_nlp
+
+    older = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, older)
+    (older / CUE_VERBS_FILE).write_text("say\nclaim\n", encoding="utf-8")
+    monkeypatch.setattr(attribution_model, "_trained_cues", attribution_model._trained_cues)
+    load_attribution_ner(load_nlp(), older)
+    assert attribution_model._cue_lemmas() == {"say", "claim"}
+    assert "yell" in lexicon_cue_lemmas()
 
 
 def test_tagged_reported_speech_stops_at_its_sentence_end(parse_nlp: Language) -> None:
@@ -435,3 +462,37 @@ def test_tagger_mode_on_the_corpus_keeps_the_rules_scope_and_drops_passives(tmp_
     assert [c["content"]["text"] for c in russia] == ["it flew over Syria in 2015"]
     assert not [c for c in claims if (c.get("cue") or {}).get("text") in {"was called",
                                                                           "preferred"}]
+
+
+def test_rule_roles_mark_the_rules_source_cue_and_content(parse_nlp: Language) -> None:
+    from pipeline.attribution_model import NO_ROLE, RULE_ATTR, shadow_doc
+
+    doc = parse_nlp(_line("000_d6c6155466720481", ISW))
+    shadow = shadow_doc(doc, with_rules=True)
+    roles = {t.text: str(t.morph) for t in shadow}
+    assert roles["ISW"] == "Role=SourceStart" and roles["experts"] == "Role=Source"
+    assert roles["note"] == "Role=CueStart"
+    assert roles["event"] == roles["strength"] == "Role=Content"
+    assert str(shadow[-1].morph) == NO_ROLE  # the final full stop
+    plain = shadow_doc(doc, with_rules=False)
+    assert not plain.to_array([RULE_ATTR]).any()
+
+
+def test_a_tagged_passive_act_or_aim_is_no_claim(parse_nlp: Language) -> None:
+    # what was done to something ("the request was rejected by the CSTO") and what an
+    # effort is for ("efforts to promote X as Y") assert nothing, though a tagger cues them
+    text = _line("003_f866f8617738da58", "Armenia’s request was was rejected by the CSTO.")
+    assert not _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "the CSTO"), ("CUE", "was was rejected by"),
+        ("CONTENT", "Armenia’s request")])
+    text = _line("003_f866f8617738da58", "Russia’s efforts to promote the CSTO as a global "
+                 "security alternative to NATO will likely require the organization to "
+                 "expand its membership.")
+    assert not _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "Russia’s efforts"), ("CUE", "to promote"),
+        ("CONTENT", "the CSTO as a global security alternative to NATO")])
+    # a passive with its agent and a reported clause stays a claim
+    text = "It was reported by the Kyrgyz ministry that the border was closed."
+    assert _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "the Kyrgyz ministry"), ("CUE", "was reported by"),
+        ("CONTENT", "the border was closed")])

@@ -144,6 +144,7 @@ def load_lexicon() -> CueLexicon:
 # --- helpers over tokens ---------------------------------------------------------
 
 TEXT_KEY = "claims.text"
+RULES_KEY = "claims.rule_attributions"  # the rules' finds, before the tagger's
 
 
 def doc_text(doc: Doc) -> str:
@@ -683,23 +684,28 @@ class AttributionExtractor:
         finally:
             doc.user_data.pop(TEXT_KEY, None)
 
+    def rule_attributions(self, doc: Doc) -> list[Attribution]:
+        """The rules' own attributions, before the tagger's spans are combined in; kept in
+        `doc.user_data[RULES_KEY]` so that the component does not find them twice (the
+        tagger reads them as a feature, `attribution_model.rule_roles`)."""
+        cached = doc.user_data.get(RULES_KEY)
+        if cached is not None:
+            return cached
+        owns_text = TEXT_KEY not in doc.user_data
+        if owns_text:
+            doc.user_data[TEXT_KEY] = doc.text
+        try:
+            found = self._rules(doc, QuoteIndex(doc_text(doc)))
+        finally:
+            if owns_text:
+                doc.user_data.pop(TEXT_KEY, None)
+        doc.user_data[RULES_KEY] = found
+        return found
+
     def _annotate(self, doc: Doc) -> Doc:
         quotes = QuoteIndex(doc_text(doc))
-        found: list[Attribution] = []
-        sentences = list(doc.sents)
-        candidates = self._candidates(doc)
-        position = 0
-        for index, sent in enumerate(sentences):
-            previous = sentences[index - 1] if index else None
-            following = sentences[index + 1] if index + 1 < len(sentences) else None
-            mine = []
-            while position < len(candidates) and candidates[position] < sent.end:
-                mine.append(candidates[position])
-                position += 1
-            found.extend(self._sentence(doc, sent, previous, following, quotes, mine))
-        found.extend(self._line_patterns(doc, quotes))
-        found = self._dedupe(found)
-        found.extend(self._continuations(doc, sentences, found, quotes))
+        found = list(self.rule_attributions(doc))
+        doc.user_data.pop(RULES_KEY, None)
         # modules below import this one, hence the late imports
         from pipeline.claims.speakers import resolve_speakers
         from pipeline.claims.tagged import combine
@@ -721,6 +727,24 @@ class AttributionExtractor:
         doc.spans["attr_cue"] = [s for a in found if a.cue and (s := doc.char_span(
             *a.cue, alignment_mode="expand")) is not None]
         return doc
+
+    def _rules(self, doc: Doc, quotes: QuoteIndex) -> list[Attribution]:
+        found: list[Attribution] = []
+        sentences = list(doc.sents)
+        candidates = self._candidates(doc)
+        position = 0
+        for index, sent in enumerate(sentences):
+            previous = sentences[index - 1] if index else None
+            following = sentences[index + 1] if index + 1 < len(sentences) else None
+            mine = []
+            while position < len(candidates) and candidates[position] < sent.end:
+                mine.append(candidates[position])
+                position += 1
+            found.extend(self._sentence(doc, sent, previous, following, quotes, mine))
+        found.extend(self._line_patterns(doc, quotes))
+        found = self._dedupe(found)
+        found.extend(self._continuations(doc, sentences, found, quotes))
+        return found
 
     # -- per sentence
 

@@ -293,6 +293,11 @@ def _plausible(claim: TaggedClaim, lexicon, quotes) -> bool:
     if any(c.dep_ == "auxpass" for c in cue.children) and not any(
             t.dep_ == "pobj" and t.head.lower_ == "by" for t in claim.source):
         return False  # "It was called a “paper tiger”, a fake union": passive, no source
+    if any(c.dep_ == "nsubjpass" and any(part.start <= c.i < part.end
+                                         for part in claim.contents) for c in cue.children):
+        return False  # "Armenia's request was rejected by the CSTO": what was done, not said
+    if cue.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children):
+        return False  # "Russia's efforts to promote the CSTO as ...": an aim, not a claim
     if verb_class == "belief" and not any(
             t.pos_ in {"VERB", "AUX"} for part in claim.contents for t in part):
         return False  # "Minsk, realising the serious consequences": no proposition believed
