@@ -12,6 +12,8 @@ model's PERSON, ORG, ...) are constraints it may not cross, and it never lets an
 entity run across a sentence start, while a quotation often does. So the
 component predicts on a *shadow* copy of each doc (same tokens, token features
 NORM/TAG/POS/DEP, three clause features read off the parse (`clause_features`),
+each token's part in the rules' claims (`rule_roles`: the shipped model is stacked
+on the rules, which run once for it and for the attribution component after it),
 the shared tok2vec tensor, but no entities and no sentence boundaries, which is
 also how it saw the docs in training), then
 copies the shadow's entities into `doc.spans[SPANS_KEY]`. Training and weights
