@@ -196,6 +196,11 @@ class AttributionTagger(EntityRecognizer):
         with_rules = getattr(self, "reads_rule_roles", False)
         extractor = getattr(self, "rule_extractor", None)
         shadows = [shadow_doc(doc, with_rules, extractor) for doc in docs]
+        if extractor is None:  # no attribution component after it to take the rules' finds
+            from pipeline.claims.attribution import RULES_KEY
+
+            for doc in docs:  # (they are no user data a Doc can serialise)
+                doc.user_data.pop(RULES_KEY, None)
         return shadows, super().predict(shadows)
 
     def set_annotations(self, docs: Iterable[Doc], states_or_beams) -> None:  # type: ignore[override]

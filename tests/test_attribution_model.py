@@ -87,6 +87,17 @@ def test_the_tagger_reads_the_rules_finds_and_the_rules_run_once(
     assert any(a.pattern.endswith("+tagger") for a in doc._.attributions)
 
 
+def test_the_tagger_alone_leaves_no_rule_finds_behind() -> None:
+    from pipeline.claims.attribution import RULES_KEY
+    from pipeline.nlp import load_nlp
+
+    nlp = load_nlp(attribution=False)
+    load_attribution_ner(nlp)
+    doc = nlp(_line("000_d6c6155466720481", ISW))
+    assert RULES_KEY not in doc.user_data and doc.spans[SPANS_KEY]
+    assert Doc(nlp.vocab).from_bytes(doc.to_bytes()).text == doc.text
+
+
 def test_tagged_claims_reach_the_output() -> None:
     from pipeline.nlp import load_nlp
 
