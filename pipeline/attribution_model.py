@@ -189,14 +189,15 @@ def attribution_features(doc: Doc) -> Doc:
 class AttributionTagger(EntityRecognizer):
     """A `ner` whose predictions go to `doc.spans[SPANS_KEY]`, leaving `doc.ents` alone."""
 
+    reads_rule_roles = False  # a stacked model (set by `load_attribution_ner`)
+    rule_extractor = None  # the pipeline's `claim_attribution`, which reuses the rules' finds
+
     def predict(self, docs: Iterable[Doc]):  # type: ignore[override]
         """Predict on shadow copies; returns (shadows, parser states) for set_annotations."""
         if isinstance(docs, Doc):
             docs = [docs]
-        with_rules = getattr(self, "reads_rule_roles", False)
-        extractor = getattr(self, "rule_extractor", None)
-        shadows = [shadow_doc(doc, with_rules, extractor) for doc in docs]
-        if extractor is None:  # no attribution component after it to take the rules' finds
+        shadows = [shadow_doc(doc, self.reads_rule_roles, self.rule_extractor) for doc in docs]
+        if self.rule_extractor is None:  # no attribution component after it takes the finds
             from pipeline.claims.attribution import RULES_KEY
 
             for doc in docs:  # (they are no user data a Doc can serialise)

@@ -155,7 +155,7 @@ def convert(polnear: Path, out_dir: Path, dev_fraction: float = DEV_FRACTION,
                 nlp.remove_pipe(name)
     from pipeline.claims.attribution import AttributionExtractor
 
-    extractor = AttributionExtractor()
+    extractor = AttributionExtractor() if with_rules else None
     doc_ids, gold = read_polnear(polnear)
     train_ids, dev_ids = split_ids(doc_ids, dev_fraction)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -168,7 +168,7 @@ def convert(polnear: Path, out_dir: Path, dev_fraction: float = DEV_FRACTION,
         texts = (read_text(polnear, doc_id) for doc_id in ids)
         for doc_id, doc in zip(ids, nlp.pipe(texts, batch_size=16), strict=True):
             spans, lost = gold_spans(doc, gold.get(doc_id, []))
-            if with_rules:  # the rules read the model's entities: before the gold replaces them
+            if extractor is not None:  # the rules read the model's entities: before the gold
                 roles = rule_roles(doc, extractor.rule_attributions(doc))
                 doc.user_data.clear()
                 doc.user_data[RULE_ROLES_KEY] = roles
@@ -385,6 +385,8 @@ def main(argv: list[str] | None = None) -> int:
     conv = commands.add_parser("convert", help="PolNeAR train -> train.spacy / dev.spacy")
     conv.add_argument("--polnear", type=Path, default=DEFAULT_POLNEAR_TRAIN)
     conv.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    conv.add_argument("--no-rules", action="store_true",
+                      help="no rules' roles (for a config that does not read MORPH)")
     tr = commands.add_parser("train", help="train and ship the component")
     tr.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     tr.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -406,7 +408,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "convert":
-        print(json.dumps(convert(args.polnear, args.data), indent=2))
+        print(json.dumps(convert(args.polnear, args.data, with_rules=not args.no_rules),
+                         indent=2))
     elif args.command == "train":
         seconds = train(args.config, args.data, args.output, _overrides(args.overrides),
                         ship=not args.no_ship)
