@@ -355,8 +355,11 @@ def evaluate_clusters(gold_path: Path, claims_path: Path, docs_dir: Path | None)
     """Pairwise and B-cubed scores of the run's clusters against gold clusters.
 
     Each gold member (doc_id, verbatim text) is mapped to the predicted claim
-    whose content overlaps it most (token F1 >= 0.5 on raw positions); members
-    with no such claim count as singletons of their own.
+    whose content overlaps it most (token F1 >= 0.5 on raw positions), or else to
+    the shortest claim that contains all of it (a reported claim carries its whole
+    sentence: "For many observers, the intervention was the first CSTO operation,
+    which came after ..." states the member "the intervention was the first CSTO
+    operation"); members with no such claim count as singletons of their own.
     """
     preds = read_predictions(claims_path, docs_dir, author=True)
     cluster_of: dict[str, str] = {}
@@ -382,6 +385,11 @@ def evaluate_clusters(gold_path: Path, claims_path: Path, docs_dir: Path | None)
                             else frozenset())
                 best = max(((p, _overlap(role, p.content)) for p in by_doc[member["doc_id"]]),
                            key=lambda pair: pair[1], default=(None, 0.0))
+                if best[1] < OVERLAP_THRESHOLD and role.positions:
+                    holders = [p for p in by_doc[member["doc_id"]]
+                               if role.positions <= p.content.positions]
+                    best = (min(holders, key=lambda p: len(p.content.positions)),
+                            OVERLAP_THRESHOLD) if holders else best
                 predicted = (cluster_of.get(best[0].key) if best[0] is not None
                              and best[1] >= OVERLAP_THRESHOLD else None)
                 members.append((row["cluster"],

@@ -77,6 +77,70 @@ def test_anaphoric_attributions_take_the_previous_sentence(nlp) -> None:
     assert claim["canonical"] == "Aleksey Leonkov"
 
 
+def test_conclusion_drawn_from_a_statement_by_someone(nlp) -> None:
+    text = _sentence("002_b355f01e7a83066b", "The Russian-Ukrainian war may",
+                     "theses of Moscow at once.")
+    claim = _one(_claims(nlp, text), "This is the conclusion that emerges from the recent "
+                                     "statement by")
+    assert claim["content"].startswith("The Russian-Ukrainian war may move into a new phase")
+    assert claim["canonical"] == "Andrei Kartopolov"
+
+
+def test_report_that_appeared_in_the_media(nlp) -> None:
+    text = _sentence("002_b355f01e7a83066b", "It is interesting that while",
+                     "did not have such data.")
+    claim = _one(_claims(nlp, text), "information appeared in")
+    assert claim["source"] == "the Russian media"
+    assert claim["content"].startswith("the Russian presidential press secretary, Dmitriy")
+
+
+def test_for_observers_gives_their_view(nlp) -> None:
+    text = _sentence("003_f866f8617738da58", "For many political observers",
+                     "North Atlantic Treaty Organization.")
+    claim = _one(_claims(nlp, text), "For")
+    assert claim["source"] == "many political observers"
+    assert claim["content"].startswith("the intervention in Kazakhstan was the first notable")
+    # a group that benefits is not a group that thinks
+    assert not _claims(nlp, "For those with troops in Kazakhstan, the CSTO would provide "
+                            "a rapid reaction force.")
+
+
+def test_criticism_from_members_is_what_follows_the_copula(nlp) -> None:
+    text = _sentence("003_f866f8617738da58", "Although the CSTO is often seen",
+                     "perception of its effectiveness.")
+    claim = _one(_claims(nlp, text), "criticism")
+    assert claim["source"] == "member states"
+    assert claim["content"] == "the organization’s lack of support in times of crisis"
+
+
+def test_a_statement_speaks_for_whoever_issued_it(nlp) -> None:
+    text = ("After the meeting in Moscow, the Collective Security Treaty Organization issued "
+            "a statement calling the deployment in Kazakhstan a peacekeeping operation.")
+    claim = _one(_claims(nlp, text), "calling")
+    assert claim["source"] == "the Collective Security Treaty Organization"
+
+
+def test_discussing_steps_names_a_topic(nlp) -> None:
+    text = _sentence("002_b355f01e7a83066b", "And its approach irritates Moscow",
+                     "aimed at supporting Ukraine.")
+    assert not [c for c in _claims(nlp, text) if "discuss" in (c["cue"] or "")]
+    text = _sentence("003_f866f8617738da58", "In 2019, the Russian Foreign Ministry",
+                     "Persian Gulf region,")
+    assert not [c for c in _claims(nlp, text) if "revealed" in (c["cue"] or "")]
+
+
+def test_cue_set_off_by_dashes_splits_the_quotation(nlp) -> None:
+    text = ("“Russia will not be an outside observer of anti-Russian riots in countries "
+            "that are part of its zone of national interests, – the expert considers. – "
+            "Expand the number of participants in the CSTO – maybe. The CSTO can become an "
+            "alternative to NATO.”")
+    claims = [c for c in _claims(nlp, "Aleksey Leonkov is an expert. " + text)
+              if c["cue"] == "considers"]
+    assert [c["content"][:40] for c in claims] == [
+        "Russia will not be an outside observer o", "Expand the number of participants in the"]
+    assert {c["canonical"] for c in claims} == {"Aleksey Leonkov"}
+
+
 def test_group_sources_and_confidence_adjective(nlp) -> None:
     text = _sentence("000_d6c6155466720481", "Although the document", "military contingents.")
     claim = _one(_claims(nlp, text), "are confident")
