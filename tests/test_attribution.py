@@ -103,6 +103,10 @@ def test_for_observers_gives_their_view(nlp) -> None:
     # a group that benefits is not a group that thinks
     assert not _claims(nlp, "For those with troops in Kazakhstan, the CSTO would provide "
                             "a rapid reaction force.")
+    # a speaker inside the sentence makes it his claim, not the observers'
+    claims = _claims(nlp, "For many political observers, Markov said, the intervention in "
+                          "Kazakhstan was the first notable CSTO operation.")
+    assert [c["cue"] for c in claims] == ["said"]
 
 
 def test_criticism_from_members_is_what_follows_the_copula(nlp) -> None:
@@ -111,6 +115,9 @@ def test_criticism_from_members_is_what_follows_the_copula(nlp) -> None:
     claim = _one(_claims(nlp, text), "criticism")
     assert claim["source"] == "member states"
     assert claim["content"] == "the organization’s lack of support in times of crisis"
+    # a contention with no owner is a dispute, not something someone contends
+    assert not _claims(nlp, "The Armenia-Azerbaijan contention is the main issue of the "
+                            "CSTO summit.")
 
 
 def test_a_statement_speaks_for_whoever_issued_it(nlp) -> None:

@@ -865,6 +865,9 @@ class AttributionExtractor:
         comma = group.right_edge.i + 1
         if comma >= sent.end - 2 or doc[comma].text != ",":
             return None
+        if any(t.lemma_.lower() in self.lexicon.verbs and t.pos_ == "VERB"
+               and t.dep_ in {"ROOT", "parataxis"} for t in doc[comma + 1:sent.end]):
+            return None  # "For black voters, he said, their experience ...": his claim
         source_start, source_end, source_head = _source_span(group, opener)
         return self._finish(doc, [(doc[comma + 1].idx, sent.end_char)],
                             (source_start, source_end), source_head,
@@ -1508,7 +1511,10 @@ class AttributionExtractor:
                 elif reason is not None and lemma in JUDGING_VERBS:
                     end = _subtree_span(reason)[1]  # "accused Cruz of associating with ..."
                 elif lemma in NOT_WITH_OBJECT and not (
-                        lemma in {"find", "reveal"} and document_noun(subject.lemma_.lower())):
+                        lemma in {"find", "reveal"} and document_noun(subject.lemma_.lower())
+                ) and not (lemma == "reveal" and any(
+                        t.text == ":" for t in doc[child.i:child.i + 5])):
+                    # ("Politico reveals a few relevant facts: “...”" introduces them)
                     # "sees Ukraine as ..." assesses; "has seen mixed results" does not
                     # ("A 2014 study found 31 incidents of ..." reports a finding, as
                     # "Leaked Documents Reveal ..." does; "the ministry revealed its
@@ -1644,7 +1650,9 @@ class AttributionExtractor:
                     content = _subtree_span(objects[0])
                     break
         if content is None and noun.dep_ == "nsubj" and noun.head.lemma_ == "be" and (
-                noun.lemma_.lower() in COPULAR_NOUNS):
+                noun.lemma_.lower() in COPULAR_NOUNS) and (
+                possessed or owner.head.lower_ in {"from", "by"}):  # not "the Armenian-
+            # Azerbaijani contention is a hot topic", a dispute
             # "the biggest criticism from member states has been the organization's lack
             # of support", "Trump's argument is that ...": what the noun is, is the content
             complement = next((c for c in noun.head.children if c.i > noun.i and (
