@@ -125,6 +125,10 @@ def test_a_statement_speaks_for_whoever_issued_it(nlp) -> None:
             "a statement calling the deployment in Kazakhstan a peacekeeping operation.")
     claim = _one(_claims(nlp, text), "calling")
     assert claim["source"] == "the Collective Security Treaty Organization"
+    text = ("According to a speech President Putin delivered in Moscow, Russia gives "
+            "priority to strengthening relations with all CSTO countries.")
+    claim = _one(_claims(nlp, text), "According to")
+    assert claim["source"] == "President Putin"
 
 
 def test_discussing_steps_names_a_topic(nlp) -> None:

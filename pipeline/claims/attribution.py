@@ -72,6 +72,8 @@ OPINION_NOUNS = {"opinion", "view", "conclusion", "assessment", "position", "bel
                  "point", "verdict", "forecast", "prediction", "claim", "argument"}
 EMERGING_VERBS = {"appear", "emerge", "surface", "circulate"}  # "reports emerged in X that"
 REPORT_NOUNS = {"information", "report", "news", "word", "rumor", "rumour"}
+EVENT_GIVING_VERBS = {"deliver", "give", "make", "issue", "release", "hold", "publish",
+                      "write", "post", "send"}  # "a speech she delivered"
 # speech nouns whose complement after "is" is what was said ("his argument is that ...")
 COPULAR_NOUNS = {"claim", "assertion", "argument", "belief", "view", "criticism", "complaint",
                  "assessment", "conclusion", "contention", "accusation", "allegation",
@@ -329,6 +331,14 @@ def _event_owner(noun: Token) -> Token | None:
             agent = next((g for g in child.children if g.dep_ == "pobj"), None)
             if agent is not None:
                 return agent
+        if child.dep_ == "relcl" and child.lemma_.lower() in EVENT_GIVING_VERBS:
+            # "a speech Mrs. Clinton delivered at New York University"
+            agent = next((g for g in child.children if g.dep_ == "nsubj"
+                          and g.lower_ not in RELATIVE_PRONOUNS), None)
+            if agent is not None:
+                return agent
+    if noun.dep_ == "pobj" and noun.head.lower_ == "to":
+        return None  # "according to a statement": no clause of its own
     governor = noun.head
     if noun.dep_ == "pobj" and governor.dep_ == "prep":
         governor = governor.head
@@ -1581,6 +1591,8 @@ class AttributionExtractor:
             phrase = f"in the {token.lower_} of"
         if source_tok is None or cue is None:
             return None
+        source_tok = _event_owner(source_tok) or source_tok  # "according to a speech
+        # Mrs. Clinton delivered": hers
         weight = self.lexicon.prep_phrases.get(phrase) or self.lexicon.by_nouns.get(
             token.lower_, 0.8)
         source_start, source_end, source_head = _source_span(source_tok, token)
