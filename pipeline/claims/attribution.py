@@ -318,6 +318,18 @@ def _before_stolen_subject(doc: Doc, start: int, end: int) -> int:
     return doc[noun.left_edge.i - 1].idx
 
 
+def _object_reports(lemma: str, subject: Token, obj: Token) -> bool:
+    """Whether the noun-phrase object of a NOT_WITH_OBJECT cue is still what was reported.
+
+    "sees Ukraine as ..." assesses, "has seen mixed results" does not; "A 2014 study
+    found 31 incidents of ..." and "Leaked Documents Reveal ..." report a finding,
+    "the ministry revealed its concept of security" names a topic, and "Politico
+    reveals a few relevant facts: “...”" introduces what follows its colon."""
+    if lemma in {"find", "reveal"} and document_noun(subject.lemma_.lower()):
+        return True
+    return lemma == "reveal" and any(t.text == ":" for t in obj.doc[obj.i:obj.i + 5])
+
+
 def _event_owner(noun: Token) -> Token | None:
     """Who speaks through a speech event: "the Security Council issued a statement calling
     ...", "she said at a news conference announcing that ...", "his statement saying ..."
@@ -346,8 +358,8 @@ def _event_owner(noun: Token) -> Token | None:
         return None
     if governor.pos_ not in {"VERB", "AUX"}:
         return None
-    return next((c for c in governor.children if c.dep_ in {"nsubj", "nsubjpass"}
-                 and c.dep_ == "nsubj" and c.text[0].isalnum()), None)
+    return next((c for c in governor.children if c.dep_ == "nsubj" and c.text[0].isalnum()),
+                None)
 
 
 def _subject_of(verb: Token, cue_lemmas: dict | None = None) -> Token | None:
@@ -1520,15 +1532,7 @@ class AttributionExtractor:
                         end = max(end, _subtree_span(later)[1])
                 elif reason is not None and lemma in JUDGING_VERBS:
                     end = _subtree_span(reason)[1]  # "accused Cruz of associating with ..."
-                elif lemma in NOT_WITH_OBJECT and not (
-                        lemma in {"find", "reveal"} and document_noun(subject.lemma_.lower())
-                ) and not (lemma == "reveal" and any(
-                        t.text == ":" for t in doc[child.i:child.i + 5])):
-                    # ("Politico reveals a few relevant facts: “...”" introduces them)
-                    # "sees Ukraine as ..." assesses; "has seen mixed results" does not
-                    # ("A 2014 study found 31 incidents of ..." reports a finding, as
-                    # "Leaked Documents Reveal ..." does; "the ministry revealed its
-                    # concept of security" names a topic)
+                elif lemma in NOT_WITH_OBJECT and not _object_reports(lemma, subject, child):
                     return None
                 # the whole noun phrase, determiner and numbers included ("the possibility
                 # of ...", "6,000 layoffs"), but never reaching back over the cue
@@ -1663,10 +1667,11 @@ class AttributionExtractor:
                     break
         if content is None and noun.dep_ == "nsubj" and noun.head.lemma_ == "be" and (
                 noun.lemma_.lower() in COPULAR_NOUNS) and (
-                possessed or owner.head.lower_ in {"from", "by"}):  # not "the Armenian-
-            # Azerbaijani contention is a hot topic", a dispute
+                possessed or owner.head.lower_ in {"from", "by"}):
             # "the biggest criticism from member states has been the organization's lack
-            # of support", "Trump's argument is that ...": what the noun is, is the content
+            # of support", "Trump's argument is that ...": what the noun is, is the
+            # content (with an owner: "the Armenia-Azerbaijan contention is ..." is a
+            # dispute)
             complement = next((c for c in noun.head.children if c.i > noun.i and (
                 c.dep_ == "attr" or (c.dep_ == "ccomp" and any(
                     m.dep_ == "mark" and m.lower_ == "that" for m in c.children)))), None)
