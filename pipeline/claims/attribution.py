@@ -811,7 +811,7 @@ class AttributionExtractor:
                 "according", "opinion", "view", "words", "citing", "quoting", "as"} | set(
                 self.lexicon.by_nouns) | set(self.lexicon.made_adjectives) | (
                 AS_ONLY_VERBS) | (
-                DOCUMENT_ONLY_VERBS)
+                DOCUMENT_ONLY_VERBS) | EMERGING_VERBS
             self._cue_hashes = {strings.add(w) for w in words}
             self._cue_hashes |= {strings.add(w.capitalize()) for w in words}
             self._strings = strings
@@ -853,6 +853,8 @@ class AttributionExtractor:
                 attribution = self._verbal(doc, sent, previous, following, token, quotes)
             elif lemma in self.lexicon.nouns and token.pos_ == "NOUN":
                 attribution = self._nominal(doc, token, quotes)
+            elif lemma in EMERGING_VERBS and token.pos_ == "VERB":
+                attribution = self._emerged_report(doc, token, quotes)
             else:
                 attribution = None
             if attribution is not None:
@@ -862,7 +864,7 @@ class AttributionExtractor:
             if introduced is not None:
                 found.append(introduced)
         for pattern in (self._anaphoric(doc, sent, previous, quotes),
-                        self._for_view(doc, sent, quotes), self._emerged_report(doc, sent, quotes)):
+                        self._for_view(doc, sent, quotes)):
             if pattern is not None:
                 found.append(pattern)
         return found
@@ -874,10 +876,9 @@ class AttributionExtractor:
         "For Trump, the debate was a test" is as often the article's own assessment."""
         from pipeline.claims.speakers import speaker_noun
 
-        words = [t for t in sent if not t.is_punct and not t.is_space]
-        if not words or words[0].lower_ != "for" or words[0].dep_ != "prep":
+        opener = next((t for t in sent if not t.is_punct and not t.is_space), None)
+        if opener is None or opener.lower_ != "for" or opener.dep_ != "prep":
             return None
-        opener = words[0]
         group = next((c for c in opener.children if c.dep_ == "pobj"), None)
         if group is None or quotes.is_quoted(opener.idx) or not (
                 (group.tag_ == "NNS" and speaker_noun(group.lemma_.lower()))
@@ -896,35 +897,31 @@ class AttributionExtractor:
                             (opener.idx, opener.idx + len(opener)), "for", 0.55, "for-view",
                             quotes)
 
-    def _emerged_report(self, doc: Doc, sent: Span, quotes: QuoteIndex) -> Attribution | None:
+    def _emerged_report(self, doc: Doc, verb: Token, quotes: QuoteIndex
+                        ) -> Attribution | None:
         """'information appeared in the Russian media that ...', 'reports surfaced on
         Russian television that ...': the medium the report appeared in is the source."""
         from pipeline.claims.speakers import speaker_noun
 
-        for verb in sent:
-            if verb.lemma_.lower() not in EMERGING_VERBS or verb.pos_ != "VERB":
-                continue
-            report = next((c for c in verb.children if c.dep_ == "nsubj"
-                           and c.lemma_.lower() in REPORT_NOUNS), None)
-            where = next((c for c in verb.children if c.dep_ == "prep"
-                          and c.lower_ in {"in", "on"}), None)
-            medium = next((c for c in where.children if c.dep_ == "pobj"), None) if (
-                where is not None) else None
-            if report is None or medium is None or not (
-                    _agentive(medium) or speaker_noun(medium.lower_)):  # "media" -> "medium"
-                continue
-            clause = next((c for holder in (verb, report) for c in holder.children
-                           if c.dep_ in {"ccomp", "acl", "advcl"} and c.i > medium.i
-                           and _that_clause(c)), None)
-            if clause is None:
-                continue
-            content = _subtree_span(clause, {t.i for t in clause.children
-                                             if t.dep_ == "mark"})
-            source_start, source_end, source_head = _source_span(medium, verb)
-            return self._finish(doc, [content], (source_start, source_end), source_head,
-                                (report.left_edge.idx, where.idx + len(where)),
-                                verb.lemma_.lower(), 0.6, "emerged-report", quotes)
-        return None
+        report = next((c for c in verb.children if c.dep_ == "nsubj"
+                       and c.lemma_.lower() in REPORT_NOUNS), None)
+        where = next((c for c in verb.children if c.dep_ == "prep"
+                      and c.lower_ in {"in", "on"}), None)
+        medium = next((c for c in where.children if c.dep_ == "pobj"), None) if (
+            where is not None) else None
+        if report is None or medium is None or not (
+                _agentive(medium) or speaker_noun(medium.lower_)):  # "media" -> "medium"
+            return None
+        clause = next((c for holder in (verb, report) for c in holder.children
+                       if c.dep_ in {"ccomp", "acl", "advcl"} and c.i > medium.i
+                       and _that_clause(c)), None)
+        if clause is None:
+            return None
+        content = _subtree_span(clause, {t.i for t in clause.children if t.dep_ == "mark"})
+        source_start, source_end, source_head = _source_span(medium, verb)
+        return self._finish(doc, [content], (source_start, source_end), source_head,
+                            (report.left_edge.idx, where.idx + len(where)),
+                            verb.lemma_.lower(), 0.6, "emerged-report", quotes)
 
     def _dash_interruption(self, doc: Doc, verb: Token,
                            quotes: QuoteIndex) -> list[Attribution]:
