@@ -220,6 +220,19 @@ def test_a_negated_cue_with_a_noun_phrase_is_no_claim(parse_nlp: Language) -> No
         ("CUE", "does not directly indicate"), ("CONTENT", "the scale of the cuts")])
 
 
+def test_a_revealed_thing_is_a_topic_unless_a_document_reveals_it(
+        parse_nlp: Language) -> None:
+    text = ("In 2019, the Russian Foreign Ministry also revealed its concept of collective "
+            "security in the Persian Gulf region.")
+    assert not _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "the Russian Foreign Ministry"), ("CUE", "also revealed"),
+        ("CONTENT", "its concept of collective security in the Persian Gulf region")])
+    text = "The leaked protocol revealed the plan for a CSTO peacekeeping mission."
+    assert _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "The leaked protocol"), ("CUE", "revealed"),
+        ("CONTENT", "the plan for a CSTO peacekeeping mission")])
+
+
 def test_a_belief_in_a_noun_phrase_is_no_claim(parse_nlp: Language) -> None:
     text = "Minsk, realising the serious consequences of this step, stayed out."
     assert not _tagged_claims(parse_nlp, text, [

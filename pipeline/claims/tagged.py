@@ -263,7 +263,13 @@ def _plausible(claim: TaggedClaim, lexicon, quotes) -> bool:
     refusals or thanks, as in ANNOTATION_GUIDELINES.md). A question is reported speech
     ("Todd asked whether ...", "“What do I have?” he asked"); a request ("asked for help")
     is not."""
-    from pipeline.claims.attribution import _agentive, document_noun, names_a_topic
+    from pipeline.claims.attribution import (
+        NOT_WITH_OBJECT,
+        _agentive,
+        _object_reports,
+        document_noun,
+        names_a_topic,
+    )
 
     cue = claim.cue.root
     lemma = cue.lemma_.lower()
@@ -301,6 +307,10 @@ def _plausible(claim: TaggedClaim, lexicon, quotes) -> bool:
     if verb_class == "belief" and not any(
             t.pos_ in {"VERB", "AUX"} for part in claim.contents for t in part):
         return False  # "Minsk, realising the serious consequences": no proposition believed
+    if lemma in NOT_WITH_OBJECT and claim.source is not None and all(
+            part.root.dep_ == "dobj" and part.root.head.i == cue.i for part in claim.contents
+    ) and not _object_reports(lemma, claim.source.root, claim.contents[0].root):
+        return False  # "revealed its concept of security": a topic, as the rules read it
     if any(c.dep_ == "neg" for c in cue.children) and not any(
             part.root.pos_ in {"VERB", "AUX"} for part in claim.contents):
         return False  # "the document does not indicate Russia's dominance", as the rules
