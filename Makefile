@@ -28,6 +28,8 @@ eval: $(STAMP)
 	$(BIN)/claims eval-suite --polnear $(POLNEAR_DEV)
 	@echo "--- with the trained span tagger (claims run --tagger):"
 	$(BIN)/claims eval-suite --polnear $(POLNEAR_DEV) --tagger -o outputs/eval-tagger
+	@echo "--- PolNeAR's definition of a claim (claims run --definition polnear, with the tagger):"
+	$(BIN)/claims eval-suite --polnear $(POLNEAR_DEV) --definition polnear -o outputs/eval-polnear
 	$(BIN)/claims eval-clean --polnear $(POLNEAR_DEV)
 
 bench: $(STAMP)

@@ -26,7 +26,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     settings = RunSettings(model=args.model, workers=args.workers, batch_size=args.batch_size,
                            max_bytes=args.max_bytes, progress=not args.quiet,
-                           engine=args.engine, scheduler=args.scheduler, tagger=args.tagger)
+                           engine=args.engine, scheduler=args.scheduler, tagger=args.tagger,
+                           definition=args.definition)
     from pipeline.state import StateError
 
     try:
@@ -67,7 +68,8 @@ def _cmd_eval_suite(args: argparse.Namespace) -> int:
 
     polnear = Path(args.polnear) if args.polnear and Path(args.polnear).is_dir() else None
     reports, table = run_suite(Path(args.corpus), Path(args.annotations), polnear,
-                               Path(args.output), workers=args.workers, tagger=args.tagger)
+                               Path(args.output), workers=args.workers, tagger=args.tagger,
+                               definition=args.definition)
     if args.json:
         print(json.dumps({k: {m: v for m, v in r.items()
                               if m not in {"misses", "false_positives"}}
@@ -124,6 +126,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from pipeline.claims.attribution import DEFINITIONS
     from pipeline.ingest import DEFAULT_MAX_BYTES
     from pipeline.nlp import DEFAULT_MODEL
 
@@ -150,6 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--tagger", action="store_true",
                      help="also run the span tagger trained on PolNeAR (finds more claims, "
                           "PolNeAR-style; about 20%% slower)")
+    run.add_argument("--definition", choices=DEFINITIONS, default="guidelines",
+                     help="what counts as a claim: ANNOTATION_GUIDELINES.md's asserted, "
+                          "believed or assessed propositions (default), or PolNeAR's broader "
+                          "annotation, which also counts intentions, requests, stances and "
+                          "topics ('vowed to ...', 'called for ...'; implies --tagger)")
     run.add_argument("--engine", choices=["local", "dask"], default="local",
                      help="where the per-article stages run: this machine's processes "
                           "(default) or a Dask cluster")
@@ -202,6 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
     suite.add_argument("-o", "--output", default="outputs/eval", help="where the runs go")
     suite.add_argument("--workers", type=int, default=1)
     suite.add_argument("--tagger", action="store_true", help="run with the trained span tagger")
+    suite.add_argument("--definition", choices=DEFINITIONS, default="guidelines",
+                       help="what counts as a claim (see `claims run --help`)")
     suite.add_argument("--json", action="store_true")
     suite.set_defaults(func=_cmd_eval_suite)
 

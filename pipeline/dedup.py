@@ -922,7 +922,8 @@ def cluster_record(cluster_id: str, items: list[ClaimKey],
     return ClusterRecord.model_construct(
         cluster_id=cluster_id, text=representative.text,
         claim_ids=sorted(k.claim_id for k in items), doc_ids=doc_ids,
-        publishers=sorted({p for p, _ in meta if p}), sources=sorted({k.source for k in items}),
+        publishers=sorted({p for p, _ in meta if p}),
+        sources=sorted({k.source for k in items if k.source}),  # not an unsourced report's ""
         first_published=dates[0] if dates else None, n_articles=len(doc_ids),
         attributions=dict(sorted(counts.items())), disagrees_with=sorted(disagrees_with))
 

@@ -485,11 +485,12 @@ def format_report(report: dict, misses: int = 0) -> str:
 
 
 def run_suite(corpus: Path, annotations: Path, polnear: Path | None, out_root: Path,
-              workers: int = 1, tagger: bool = False) -> tuple[dict, str]:
+              workers: int = 1, tagger: bool = False, definition: str = "guidelines"
+              ) -> tuple[dict, str]:
     """Run the pipeline on the corpus (and PolNeAR dev when present), score both, one table."""
     from pipeline.runner import RunSettings, run
 
-    settings = RunSettings(workers=workers, progress=False, tagger=tagger)
+    settings = RunSettings(workers=workers, progress=False, tagger=tagger, definition=definition)
     reports: dict[str, dict] = {}
     rows: list[tuple[str, str]] = []
     run(sorted(str(p) for p in corpus.glob("*.txt")), out_root / "corpus", settings)

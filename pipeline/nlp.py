@@ -62,11 +62,13 @@ def _add_domain_tokens(nlp: Language) -> None:
 
 
 def load_nlp(model: str = DEFAULT_MODEL, *, attribution: bool = True,
-             tagger: bool = False) -> Language:
+             tagger: bool = False, definition: str = "guidelines") -> Language:
     """Load the installed spaCy pipeline `model` and add the project's components.
 
     `tagger` adds the span tagger trained on PolNeAR (`attribution_model.py`), whose
-    SOURCE/CUE/CONTENT spans the attribution component combines with its rules.
+    SOURCE/CUE/CONTENT spans the attribution component combines with its rules;
+    `definition` ("guidelines" or "polnear", see `claims.attribution.DEFINITIONS`) is
+    what counts as a claim.
     """
     nlp = spacy.load(model)
     use_table_attribute_ruler(nlp)  # the same rules, applied as arrays: 5x less time
@@ -79,7 +81,7 @@ def load_nlp(model: str = DEFAULT_MODEL, *, attribution: bool = True,
         ruler.from_disk(str(resources.files("pipeline.resources")
                             .joinpath("entity_patterns.jsonl")))
     if attribution:
-        nlp.add_pipe("claim_attribution")
+        nlp.add_pipe("claim_attribution", config={"definition": definition})
     if tagger:
         from pipeline.attribution_model import load_attribution_ner
 

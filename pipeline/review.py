@@ -328,7 +328,8 @@ const SOURCES = DATA.sources;
 const CLAIM = new Map(CLAIMS.map(c => [c.id, c]));
 const ARTICLE = new Map(ARTICLES.map(a => [a.doc_id, a]));
 const CLUSTER = new Map(CLUSTERS.map(k => [k.id, k]));
-const KINDS = ["direct", "mixed", "indirect", "assertion"], ATTRIBUTIONS = ["reported", "author"];
+const KINDS = ["direct", "mixed", "indirect", "assertion"];
+const ATTRIBUTIONS = ["reported", "author", "unsourced"];
 const state = { view: "articles", doc: ARTICLES.length ? ARTICLES[0].doc_id : null,
                 claim: null, source: "", kinds: new Set(KINDS),
                 attributions: new Set(ATTRIBUTIONS), min: 0,
@@ -365,10 +366,11 @@ function claimLink(c, withDoc) {
   const a = ARTICLE.get(c.doc_id);
   return el("li", {},
     el("a", { href: "#claim=" + encodeURIComponent(c.id), class: "claim-link" },
-       withDoc ? articleTitle(a) : c.source.canonical),
+       withDoc ? articleTitle(a) : c.source.canonical || "(no source)"),
     withDoc ? el("span", { class: "meta" }, " \u2014 " + [a.publisher, a.published, a.doc_id]
                  .filter(Boolean).join(", ")) : null,
-    el("div", {}, el("b", {}, c.source.text), " \u2014 ", c.cue ? el("i", {}, c.cue.text) : "",
+    el("div", {}, el("b", {}, c.source.text || "(no source)"), " \u2014 ",
+       c.cue ? el("i", {}, c.cue.text) : "",
        c.cue ? " \u2014 " : "", "\u201c" + shorten(c.content, 220) + "\u201d",
        el("span", { class: "badge" }, c.kind + " \u00b7 " + c.confidence.toFixed(2))));
 }
@@ -377,7 +379,10 @@ function claimLink(c, withDoc) {
 function buildFilters() {
   const select = $("f-source");
   const counts = new Map();
-  for (const c of CLAIMS) counts.set(c.source.canonical, (counts.get(c.source.canonical) || 0) + 1);
+  for (const c of CLAIMS) {  // an unsourced report has no name to filter by
+    const name = c.source.canonical;
+    if (name) counts.set(name, (counts.get(name) || 0) + 1);
+  }
   [...counts.keys()].sort((a, b) => a.localeCompare(b)).forEach(name =>
     select.append(el("option", { value: name }, name + " (" + counts.get(name) + ")")));
   select.addEventListener("change", () => { state.source = select.value; refresh(); });

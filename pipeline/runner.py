@@ -33,6 +33,7 @@ from tqdm import tqdm
 
 from pipeline import __version__
 from pipeline.claims import to_records
+from pipeline.claims.attribution import DEFINITIONS
 from pipeline.clean import BatchLineStats, clean_article
 from pipeline.dedup import ClaimKey, claim_key, cluster_keys
 from pipeline.errors import PipelineError, StageFailure
@@ -62,9 +63,17 @@ class RunSettings:
     batch_stats_sample: int = 2000  # articles read first to find lines repeated across the batch
     segment_chars: int = 20_000  # longer articles are parsed in pieces (bounded memory)
     tagger: bool = False  # add the span tagger trained on PolNeAR (more recall, ~20% slower)
+    definition: str = "guidelines"  # what counts as a claim: "guidelines" or "polnear"
     engine: str = "local"  # "local" (this machine's processes) or "dask"
     scheduler: str | None = None  # Dask scheduler address; None starts a local cluster
     progress: bool = True
+
+    def __post_init__(self) -> None:
+        if self.definition not in DEFINITIONS:
+            raise ValueError(f"definition must be one of {', '.join(DEFINITIONS)}, "
+                             f"not {self.definition!r}")
+        if self.definition == "polnear":
+            self.tagger = True  # PolNeAR's definition is what the tagger learned from it
 
 
 @dataclass
@@ -278,8 +287,8 @@ class ChunkResult:
 
 def _init_worker(settings: RunSettings, stats: BatchLineStats | None,
                  spool_dir: str | None = None) -> None:
-    _worker.update(nlp=load_nlp(settings.model, tagger=settings.tagger), settings=settings,
-                   stats=stats, spool_dir=spool_dir)
+    nlp = load_nlp(settings.model, tagger=settings.tagger, definition=settings.definition)
+    _worker.update(nlp=nlp, settings=settings, stats=stats, spool_dir=spool_dir)
 
 
 def _work(task: tuple[int, list[Item]]) -> ChunkResult:
@@ -586,7 +595,8 @@ def run(inputs: list[str], out_dir: Path, settings: RunSettings | None = None,
     # the model and the main process only needs its name and version
     in_process = settings.engine != "dask" and settings.workers <= 1
     model = installed_model_info(settings.model)
-    nlp = load_nlp(settings.model, tagger=settings.tagger) if in_process or not model else None
+    nlp = load_nlp(settings.model, tagger=settings.tagger, definition=settings.definition) \
+        if in_process or not model else None
     model = model or model_info(nlp)
     notes = (["raw offsets of HTML inputs index the text trafilatura extracted from the page"]
              if any(p.suffix.lower() in {".html", ".htm"} for p in files) else [])

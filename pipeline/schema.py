@@ -128,12 +128,15 @@ class ArticleRecord(Record):
 class ClaimRecord(Record):
     """A line of claims.jsonl: one claim. `attribution` "reported" is an attributed claim
     (kind direct, indirect or mixed); "author" is a checkable fact stated in the
-    article's own voice (kind "assertion", source the byline or publisher, cue null)."""
+    article's own voice (kind "assertion", source the byline or publisher, cue null);
+    "unsourced" (only with `--definition polnear`) is a report with no speaker in the
+    text ("is expected to", "it is unclear whether"): its source has empty text and
+    canonical and no offsets."""
 
     claim_id: str
     doc_id: str
     kind: ClaimKind
-    attribution: Literal["reported", "author"] = "reported"
+    attribution: Literal["reported", "author", "unsourced"] = "reported"
     source: SourceSpan
     cue: CueSpan | None
     content: ContentSpan

@@ -150,6 +150,8 @@ def source_index(sources: list[SourceKey]) -> tuple[dict[str, str], list[SourceR
             "named": False, "members": [], "n_joint_claims": 0})
 
     for source in sources:
+        if not source.canonical:
+            continue  # an unsourced report ("is expected to"): nobody to list
         members: list[str] = []
         if source.members:
             canonical, members = joint_canonical(source.members, keys)

@@ -672,6 +672,21 @@ def test_a_headline_name_and_colon_is_a_speaker_the_article_names_later(nlp) -> 
     assert not _claims(nlp, "Warning: the CSTO needs to act.\n\nNikol Pashinyan spoke.")
 
 
+def test_a_headline_name_on_a_topic_and_colon_is_a_speaker_the_article_names(nlp) -> None:
+    # "Lavrov on NATO: ...", "Putin to Biden: ...": the topic or addressee joins the cue;
+    # the speaker must be a person the article names (the model's labels in a title-case
+    # headline are guesses; "NATO at 75: ..." is an anniversary), and a title-case word
+    # after the name is no part of it
+    body = "\n\nOn Sunday, Armenian Prime Minister Nikol Pashinyan spoke to reporters."
+    for headline, cue in (("Pashinyan on the CSTO: Russia Was ‘Mocking’ Armenia.",
+                           "on the CSTO:"),
+                          ("Pashinyan To Moscow: Russia Was ‘Mocking’ Armenia.", "To Moscow:")):
+        claim = _one(_claims(nlp, headline + body), cue)
+        assert claim["source"] == "Pashinyan" and claim["canonical"] == "Nikol Pashinyan"
+        assert claim["content"] == "Russia Was ‘Mocking’ Armenia"
+    assert not _claims(nlp, "NATO at 75: The Alliance Was Never Stronger." + body)
+
+
 def test_a_cue_repeated_after_a_reported_clause_leaves_the_first_cue_its_claim(nlp) -> None:
     text = ("The film was shown in Almaty.\n\nMarkov said he felt the CSTO treaty was worth "
             "examining because “most people don’t know about that loophole,” he said.")

@@ -164,7 +164,8 @@ def parse_nlp() -> Language:
     return load_nlp(attribution=False)
 
 
-def _tagged_attributions(parse_nlp: Language, text: str, spans: list[tuple[str, str]]) -> list:
+def _tagged_attributions(parse_nlp: Language, text: str, spans: list[tuple[str, str]],
+                         definition: str = "guidelines") -> list:
     """The attributions made from the given (label, words) spans and the rules."""
     from pipeline.claims.attribution import AttributionExtractor
 
@@ -174,17 +175,17 @@ def _tagged_attributions(parse_nlp: Language, text: str, spans: list[tuple[str, 
         start = text.index(words)
         tagged.append(doc.char_span(start, start + len(words), label=label))
     doc.spans[SPANS_KEY] = tagged
-    AttributionExtractor()(doc)
+    AttributionExtractor(definition=definition)(doc)
     return doc._.attributions
 
 
-def _tagged_claims(parse_nlp: Language, text: str,
-                   spans: list[tuple[str, str]]) -> list[tuple[str | None, str, str]]:
+def _tagged_claims(parse_nlp: Language, text: str, spans: list[tuple[str, str]],
+                   definition: str = "guidelines") -> list[tuple[str | None, str, str]]:
     """(source, cue, content) of the claims made from the given (label, words) spans."""
     return [(text[a.source[0]:a.source[1]] if a.source else None,
              text[a.cue[0]:a.cue[1]] if a.cue else "",
              " ".join(text[s:e] for s, e in a.parts))
-            for a in _tagged_attributions(parse_nlp, text, spans)]
+            for a in _tagged_attributions(parse_nlp, text, spans, definition)]
 
 
 def test_a_cue_without_a_tagged_source_takes_its_subject_from_the_parse(
@@ -520,3 +521,93 @@ def test_a_tagged_passive_act_or_aim_is_no_claim(parse_nlp: Language) -> None:
     assert _tagged_claims(parse_nlp, text, [
         ("SOURCE", "the Kyrgyz ministry"), ("CUE", "was reported by"),
         ("CONTENT", "the border was closed")])
+
+
+# --- PolNeAR's definition (claims run --definition polnear) ----------------------------
+
+
+def test_polnear_definition_keeps_refusals_wishes_and_topics(parse_nlp: Language) -> None:
+    # the guidelines count none of these; PolNeAR annotates all three, and under its
+    # definition the tagger, trained on it, is trusted
+    refusal = _line("003_f866f8617738da58", "The Kyrgyz government had asked for help from "
+                    "the CSTO in 2010, but the organization refused to help restore order "
+                    "following clashes between Kyrgyz and Uzbeks in the south of the country.")
+    wish = _line("002_b355f01e7a83066b", "Russia would like to use the support of the CSTO")
+    topic = _line("002_b355f01e7a83066b", "NATO countries will discuss subsequent actions "
+                  "and steps aimed at supporting Ukraine")
+    cases = [
+        (refusal, [("SOURCE", "the organization"), ("CUE", "refused"),
+                   ("CONTENT", "to help restore order following clashes between Kyrgyz and "
+                               "Uzbeks")]),
+        (wish + ".", [("SOURCE", "Russia"), ("CUE", "would like"),
+                      ("CONTENT", "to use the support of the CSTO")]),
+        (topic + ".", [("SOURCE", "NATO countries"), ("CUE", "will discuss"),
+                       ("CONTENT", "subsequent actions and steps aimed at supporting Ukraine")]),
+    ]
+    for text, spans in cases:
+        cue = spans[1][1]
+        assert not [c for c in _tagged_claims(parse_nlp, text, spans) if c[1] == cue]
+        [claim] = [c for c in _tagged_claims(parse_nlp, text, spans, "polnear") if c[1] == cue]
+        assert claim[0] == spans[0][1] and claim[2].startswith(spans[2][1][:20])
+
+
+def test_polnear_definition_keeps_a_report_with_no_speaker_unsourced(
+        parse_nlp: Language) -> None:
+    text = _line("002_b355f01e7a83066b", "Officially, the goal of the upcoming CSTO military "
+                 "exercises was announced as equipping the armed forces of the organisation's "
+                 "member countries with modern weapons and equipment.")
+    spans = [("CUE", "was announced as"),
+             ("CONTENT", "equipping the armed forces of the organisation's member countries "
+                         "with modern weapons and equipment")]
+    # ANNOTATION_GUIDELINES.md: "passive reports with no source" are no claims
+    assert not _tagged_claims(parse_nlp, text, spans)
+    [claim] = _tagged_claims(parse_nlp, text, spans, "polnear")
+    assert claim[0] is None and claim[1] == "was announced as"
+    assert claim[2].startswith("equipping the armed forces")
+    # a cue whose speaker is merely missing from the tags is not made sourceless
+    text = "Minsk, weighing the serious consequences of this step, stayed out."
+    assert not _tagged_claims(parse_nlp, text, [
+        ("CUE", "weighing"), ("CONTENT", "the serious consequences of this step")], "polnear")
+
+
+def test_agentless_cues_are_passives_raising_verbs_and_impersonal_judgements(
+        parse_nlp: Language) -> None:
+    from pipeline.claims.tagged import agentless
+
+    def cue(text: str, words: str):
+        doc = parse_nlp(text)
+        start = text.index(words)
+        return doc.char_span(start, start + len(words))
+
+    assert agentless(cue("The summit is expected to end without a joint statement.",
+                         "is expected"))
+    assert agentless(cue("It seems the talks have stalled.", "seems"))
+    assert agentless(cue("It is unclear whether the talks will resume.", "is unclear"))
+    assert not agentless(cue("It was reported by the ministry that the border was closed.",
+                             "was reported"))
+    assert not agentless(cue("Maria Lopez lashed out at the plan.", "lashed out at"))
+    assert not agentless(cue("The deputy is sure that the talks will resume.", "is sure"))
+
+
+def test_an_unknown_definition_is_refused_and_polnear_brings_the_tagger() -> None:
+    from pipeline.claims.attribution import AttributionExtractor
+    from pipeline.runner import RunSettings
+
+    with pytest.raises(ValueError, match="definition"):
+        AttributionExtractor(definition="loose")
+    with pytest.raises(ValueError, match="definition"):
+        RunSettings(definition="loose")
+    assert RunSettings(definition="polnear").tagger
+    assert not RunSettings().tagger
+
+
+def test_a_participle_cue_after_a_speaker_is_that_speakers(parse_nlp: Language) -> None:
+    # the parser hangs "repeating" on the verb of the quotation before it; its understood
+    # subject is the speaker of the clause it follows
+    text = ("The minister dodged the question, calling the report a provocation -- “That only "
+            "helps our enemies” -- and, when pressed by journalists, repeating, “Our troops "
+            "never left the border.”")
+    claims = _tagged_claims(parse_nlp, text, [
+        ("SOURCE", "The minister"), ("CUE", "calling"), ("CONTENT", "the report a provocation"),
+        ("CUE", "repeating"), ("CONTENT", "Our troops never left the border.")])
+    assert ("The minister", "repeating", "Our troops never left the border") in claims

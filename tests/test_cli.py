@@ -142,3 +142,27 @@ def test_bios_and_trailers_go_to_metadata_not_body(corpus_run: Path) -> None:
     assert ruehl["authors"] == ["Susan T. Johnson", "John P. Ruehl"]
     assert articles["002_b355f01e7a83066b"]["published"] == "2022-06-08"
     assert articles["002_b355f01e7a83066b"]["publisher"] == "Caliber.az"
+
+
+def test_polnear_definition_runs_the_tagger_and_keeps_unsourced_reports(tmp_path: Path) -> None:
+    from pipeline.schema import ClaimRecord
+
+    article = CORPUS / "002_b355f01e7a83066b.txt"
+    out = tmp_path / "polnear"
+    subprocess.run([*CLAIMS, "run", str(article), "-o", str(out), "-q",
+                    "--definition", "polnear"], check=True, capture_output=True)
+    settings = json.loads((out / "manifest.json").read_text())["settings"]
+    assert settings["definition"] == "polnear" and settings["tagger"] is True
+    claims = _claims_by(out)
+    for claim in claims:
+        ClaimRecord.model_validate(claim)
+    unsourced = [c for c in claims if c["attribution"] == "unsourced"]
+    assert unsourced  # "... was announced as ...", "it seems ...": reports nobody makes
+    assert all(c["source"]["text"] == "" and c["source"]["raw_start"] is None
+               and c["cue"] for c in unsourced)
+    assert "" not in {s["canonical"] for s in read_jsonl(out / "sources.jsonl")}
+    clusters = {c["cluster_id"]: c for c in read_jsonl(out / "clusters.jsonl")}
+    assert all("" not in clusters[c["cluster_id"]]["sources"] for c in unsourced)
+    refused = subprocess.run([*CLAIMS, "run", str(article), "-o", str(tmp_path / "x"),
+                              "--definition", "loose"], capture_output=True, text=True)
+    assert refused.returncode == 2 and "--definition" in refused.stderr

@@ -319,3 +319,28 @@ def test_review_default_output_is_in_the_run(corpus_run: Path, tmp_path: Path) -
     shutil.copytree(corpus_run, run)
     assert main(["review", str(run)]) == 0
     assert "Claims review: run" in (run / "review.html").read_text(encoding="utf-8")
+
+
+def test_unsourced_reports_are_shown_and_filtered_without_a_source_name(
+        tmp_path: Path, open_page) -> None:
+    """A --definition polnear run keeps "... was announced as ..." with no speaker: the page
+    marks it, lists no nameless source to filter by, and the attribution box hides it."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / f"{MARKOV_DOC}.txt").write_text(corpus_text(MARKOV_DOC), encoding="utf-8")
+    run = tmp_path / "run"
+    assert main(["run", str(folder), "-o", str(run), "--quiet",
+                 "--definition", "polnear"]) == 0
+    claims = read_jsonl(run / "claims.jsonl")
+    unsourced = {c["claim_id"] for c in claims if c["attribution"] == "unsourced"}
+    assert unsourced
+    page = open_page(_page(run, tmp_path))
+    _open_article(page, MARKOV_DOC)
+    assert unsourced <= _shown_claims(page)
+    options = page.locator("#f-source option").all_inner_texts()
+    assert options and not [o for o in options if o.startswith(" (")]
+    page.locator("#f-attribution input[value=unsourced]").uncheck()
+    assert not unsourced & _shown_claims(page)
+    assert _shown_claims(page) == {c["claim_id"] for c in claims
+                                   if c["attribution"] != "unsourced"}
+    assert not page.errors

@@ -65,17 +65,19 @@ def to_records(doc: Doc, cleaned: CleanedArticle, base: int = 0) -> list[ClaimRe
 
     covered: list[tuple[int, int]] = []
     for attribution in doc._.attributions or []:
-        if attribution.source is None:
-            continue
         covered.extend(span for span in (attribution.content, attribution.source,
                                          attribution.cue) if span)
         entities = mentions(attribution.parts)
-        source = SourceSpan(**fields(*attribution.source),
-                            canonical=attribution.source_canonical
-                            or text[attribution.source[0]:attribution.source[1]],
-                            type=attribution.source_type, named=attribution.source_named,
-                            role=attribution.source_role,
-                            members=attribution.source_members)
+        if attribution.source is None:  # PolNeAR's definition: "is expected to", no speaker
+            source = SourceSpan(text="", start=None, end=None, raw_start=None, raw_end=None,
+                                canonical="", type="UNKNOWN", named=False)
+        else:
+            source = SourceSpan(**fields(*attribution.source),
+                                canonical=attribution.source_canonical
+                                or text[attribution.source[0]:attribution.source[1]],
+                                type=attribution.source_type, named=attribution.source_named,
+                                role=attribution.source_role,
+                                members=attribution.source_members)
         cue = (CueSpan(**fields(*attribution.cue), lemma=attribution.cue_lemma or "")
                if attribution.cue else None)
         content = ContentSpan(**fields(*attribution.content))
@@ -87,8 +89,8 @@ def to_records(doc: Doc, cleaned: CleanedArticle, base: int = 0) -> list[ClaimRe
                 "parts": pieces})
         records.append(ClaimRecord(
             claim_id=claim_id(doc_id, attribution, base), doc_id=doc_id, kind=attribution.kind,
-            source=source, cue=cue, content=content,
-            confidence=attribution.confidence, entities=entities))
+            attribution="reported" if attribution.source else "unsourced", source=source,
+            cue=cue, content=content, confidence=attribution.confidence, entities=entities))
     byline = author_source(cleaned)
     for fact in author_claims(doc, covered):
         content = ContentSpan(**fields(fact.start, fact.end))

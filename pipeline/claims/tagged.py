@@ -14,7 +14,10 @@ no other cue in between (a quotation split by "he said" gives one claim with
 two parts), and each CUE takes the nearest SOURCE in its sentence; a CONTENT with
 no cue to join takes the verb it hangs on in the parse, and then needs a tagged
 SOURCE. Wishes, plans and refusals stay out, as in the rules: PolNeAR counts
-them, but they assert nothing, so ANNOTATION_GUIDELINES.md has no claim there. A
+them, but they assert nothing, so ANNOTATION_GUIDELINES.md has no claim there;
+under PolNeAR's definition (`claims run --definition polnear`) they stay in, and so do
+reports with no speaker at all ("is expected to", "it is unclear whether"), which
+PolNeAR annotates without a source. A
 tagged claim that a rule also found keeps the rule's source and resolution, and
 its content too unless the tagger chose another clause or took the whole phrase
 around the rule's quoted pieces; the others are added with their own source.
@@ -257,12 +260,13 @@ NOT_ASSERTIVE = {"thank", "congratulate", "welcome", "greet", "apologize", "apol
                  "offer", "like", "love", "exercise", "prove", "effort", "discuss", "prefer"}
 
 
-def _plausible(claim: TaggedClaim, lexicon, quotes) -> bool:
+def _plausible(claim: TaggedClaim, lexicon, quotes, definition: str = "guidelines") -> bool:
     """The rules' own filters, applied to a claim only the tagger found: a speaker that can
     speak, a cue outside quotation marks, and a cue that asserts something (no wishes,
     refusals or thanks, as in ANNOTATION_GUIDELINES.md). A question is reported speech
     ("Todd asked whether ...", "“What do I have?” he asked"); a request ("asked for help")
-    is not."""
+    is not. Under PolNeAR's definition (`definition="polnear"`) the tagger, trained on
+    PolNeAR, is trusted: a claim needs only a source and a cue outside quotation marks."""
     from pipeline.claims.attribution import (
         NOT_WITH_OBJECT,
         _agentive,
@@ -271,6 +275,8 @@ def _plausible(claim: TaggedClaim, lexicon, quotes) -> bool:
         names_a_topic,
     )
 
+    if definition == "polnear":
+        return claim.source is not None and not quotes.is_quoted(claim.cue.start_char)
     cue = claim.cue.root
     lemma = cue.lemma_.lower()
     verb_class = lexicon.verbs.get(lemma, ("", 0))[0]
@@ -388,12 +394,42 @@ def _before_next_cue(content: Span, bounds: tuple[int, int], lexicon,
     return bounds
 
 
+def agentless(cue: Span) -> bool:
+    """Whether a cue has no speaker by its grammar: a passive with no by-phrase ("is
+    expected to", "was charged with", "known as"), a raising verb ("seems", "it appeared")
+    or an impersonal judgement ("it is unclear whether", "it is obvious that").
+    PolNeAR annotates such reports without a source; the guidelines do not count them."""
+    root = cue.root
+    if any(c.dep_ == "agent" for c in root.children):
+        return False
+    if any(c.dep_ in {"auxpass", "nsubjpass"} for c in root.children) or (
+            root.tag_ == "VBN" and root.dep_ in {"acl", "advcl"}):
+        return True
+    if root.lemma_.lower() in {"seem", "appear"}:
+        return True
+    if any(t.pos_ == "ADJ" for t in cue):
+        subjects = [c for t in (*cue, root.head) for c in t.children
+                    if c.dep_ in {"nsubj", "expl"}]
+        return all(s.lower_ == "it" for s in subjects)
+    return False
+
+
+def _speaker_before(claim: TaggedClaim, tagged: list[TaggedClaim]) -> Span | None:
+    """The source of the cue before a participle cue in its sentence: "“...,” the minister
+    said, going on to list ...", "said the minister, summing up ...": the participle's
+    understood subject is the speaker of the clause it follows."""
+    before = [c for c in tagged if c.cue.end <= claim.cue.start and c.source is not None
+              and _same_sentence(c.cue, claim.cue)]
+    return max(before, key=lambda c: c.cue.start).source if before else None
+
+
 def combine(doc: Doc, rules: list[Attribution], finish, lexicon=None,
-            quotes=None) -> list[Attribution]:
+            quotes=None, definition: str = "guidelines") -> list[Attribution]:
     """Merge rule attributions with the tagger's linked claims.
 
     `finish(parts, source, source_head, cue, cue_lemma, weight, pattern)` builds an
-    Attribution the way the rules do (trimming, kind, confidence).
+    Attribution the way the rules do (trimming, kind, confidence); `definition` says
+    which claims the tagger alone may add (see `_plausible`).
     """
     tagged = link(doc, quotes)
     if not tagged:
@@ -439,6 +475,8 @@ def combine(doc: Doc, rules: list[Attribution], finish, lexicon=None,
                              f"{rule.pattern}+tagger")
             merged.append(rebuilt if rebuilt is not None else rule)
             continue
+        if claim.source is None and claim.cue.root.tag_ == "VBG":
+            claim.source = _speaker_before(claim, tagged)
         if claim.source is None and lexicon is not None:
             # without the tagger's SOURCE span there is less evidence: a cue outside the
             # lexicon ("endorsed", "lashed out at") needs a person as its parsed subject;
@@ -449,8 +487,15 @@ def combine(doc: Doc, rules: list[Attribution], finish, lexicon=None,
                     and (source.root.ent_type_ == "PERSON"
                          or source.root.lower_ in PERSON_PRONOUNS))):
                 claim.source = source
+        if (claim.source is None and definition == "polnear" and not claim.parsed_cue
+                and agentless(claim.cue)):
+            built = finish(parts, None, None, cue, claim.cue.root.lemma_.lower(),
+                           TAGGER_WEIGHT, "tagger")  # "is expected to": no source, in PolNeAR
+            if built is not None:
+                merged.append(built)
+            continue
         if claim.source is None or (claim.parsed_cue and not claim.tagged_source) or (
-                lexicon is not None and not _plausible(claim, lexicon, quotes)):
+                lexicon is not None and not _plausible(claim, lexicon, quotes, definition)):
             continue  # a cue and a source both from the parse are too little evidence
         source = (claim.source.start_char, claim.source.end_char)
         built = finish(parts, source, claim.source.root.i, cue, claim.cue.root.lemma_.lower(),
