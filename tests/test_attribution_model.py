@@ -611,3 +611,36 @@ def test_a_participle_cue_after_a_speaker_is_that_speakers(parse_nlp: Language) 
         ("SOURCE", "The minister"), ("CUE", "calling"), ("CONTENT", "the report a provocation"),
         ("CUE", "repeating"), ("CONTENT", "Our troops never left the border.")])
     assert ("The minister", "repeating", "Our troops never left the border") in claims
+
+
+def test_a_second_tagger_only_adds_the_claims_the_first_missed(parse_nlp: Language) -> None:
+    from pipeline.claims.attribution import AttributionExtractor
+    from pipeline.claims.tagged import tagged_keys
+
+    text = "Maria Lopez lashed out at the plan, which would close the border for a month."
+    longer = "the plan, which would close the border for a month"
+
+    def contents(first: list[tuple[str, str]], second: list[tuple[str, str]]) -> list[str]:
+        doc = parse_nlp(text)
+        for key, pieces in ((SPANS_KEY, first), (f"{SPANS_KEY}_2", second)):
+            doc.spans[key] = [doc.char_span(text.index(words), text.index(words) + len(words),
+                                            label=label) for label, words in pieces]
+        assert tagged_keys(doc) == [SPANS_KEY, f"{SPANS_KEY}_2"]
+        AttributionExtractor(definition="polnear")(doc)
+        return [" ".join(text[s:e] for s, e in a.parts) for a in doc._.attributions]
+
+    cue = ("CUE", "lashed out at")
+    # both found the claim: the first tagger's boundaries stay, the second's are not merged in
+    assert contents([cue, ("CONTENT", "the plan")], [cue, ("CONTENT", longer)]) == ["the plan"]
+    # only the second found it: its claim is added
+    assert contents([], [cue, ("CONTENT", longer)]) == [longer]
+
+
+def test_polnear_runs_both_shipped_taggers_and_the_guidelines_one() -> None:
+    from pipeline.attribution_model import member_dirs
+    from pipeline.nlp import load_nlp
+
+    assert len(member_dirs()) == 2
+    names = load_nlp(tagger=True, definition="polnear").pipe_names
+    assert names[-3:] == [COMPONENT_NAME, f"{COMPONENT_NAME}_2", "claim_attribution"]
+    assert f"{COMPONENT_NAME}_2" not in load_nlp(tagger=True).pipe_names

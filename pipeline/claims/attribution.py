@@ -783,11 +783,14 @@ class AttributionExtractor:
         doc.user_data.pop(RULES_KEY, None)
         # modules below import this one, hence the late imports
         from pipeline.claims.speakers import resolve_speakers
-        from pipeline.claims.tagged import combine
+        from pipeline.claims.tagged import combine, tagged_keys
 
-        found = combine(doc, found, lambda parts, source, head, cue, lemma, weight, pattern:
-                        self._finish(doc, parts, source, head, cue, lemma, weight, pattern,
-                                     quotes), self.lexicon, quotes, self.definition)
+        def finish(parts, source, head, cue, lemma, weight, pattern):
+            return self._finish(doc, parts, source, head, cue, lemma, weight, pattern, quotes)
+
+        for member, key in enumerate(tagged_keys(doc)):  # the first tagger, then the second
+            found = combine(doc, found, finish, self.lexicon, quotes, self.definition, key,
+                            add_only=member > 0)
         found = self._dedupe(found)
         found = self._outermost(doc, found)
         found = self._claimed_parts(found)

@@ -68,11 +68,18 @@ def _same_sentence(a: Span, b: Span) -> bool:
     return a.doc[a.start].sent.start == b.doc[b.start].sent.start
 
 
-def link(doc: Doc, quotes: QuoteIndex | None = None) -> list[TaggedClaim]:
-    """Group the doc's tagged spans into (source, cue, content parts) claims (`quotes`: the
-    doc's QuoteIndex when the caller has one)."""
-    spans = sorted(doc.spans[TAGGED_KEY], key=lambda s: s.start) if TAGGED_KEY in doc.spans \
-        else []
+def tagged_keys(doc: Doc) -> list[str]:
+    """The keys of the doc's tagged spans, the first tagger's first ("attr_tagged",
+    "attr_tagged_2"; see `attribution_model.member_key`); [] when no tagger ran."""
+    return sorted((key for key in doc.spans if key == TAGGED_KEY
+                   or key.startswith(f"{TAGGED_KEY}_")), key=lambda k: (len(k), k))
+
+
+def link(doc: Doc, quotes: QuoteIndex | None = None,
+         key: str = TAGGED_KEY) -> list[TaggedClaim]:
+    """Group the doc's tagged spans (`doc.spans[key]`) into (source, cue, content parts)
+    claims (`quotes`: the doc's QuoteIndex when the caller has one)."""
+    spans = sorted(doc.spans[key], key=lambda s: s.start) if key in doc.spans else []
     cues = [s for s in spans if s.label_ == "CUE"]
     claims = {cue.start: TaggedClaim(cue) for cue in cues}
     if quotes is None:
@@ -424,14 +431,17 @@ def _speaker_before(claim: TaggedClaim, tagged: list[TaggedClaim]) -> Span | Non
 
 
 def combine(doc: Doc, rules: list[Attribution], finish, lexicon=None,
-            quotes=None, definition: str = "guidelines") -> list[Attribution]:
-    """Merge rule attributions with the tagger's linked claims.
+            quotes=None, definition: str = "guidelines", key: str = TAGGED_KEY,
+            add_only: bool = False) -> list[Attribution]:
+    """Merge rule attributions with the tagger's linked claims (`doc.spans[key]`).
 
     `finish(parts, source, source_head, cue, cue_lemma, weight, pattern)` builds an
     Attribution the way the rules do (trimming, kind, confidence); `definition` says
-    which claims the tagger alone may add (see `_plausible`).
+    which claims the tagger alone may add (see `_plausible`). With `add_only` (a second
+    tagger, `rules` being what the rules and the first tagger found) a tagged claim
+    that matches one of `rules` leaves it as it is: the second tagger only adds claims.
     """
-    tagged = link(doc, quotes)
+    tagged = link(doc, quotes, key)
     if not tagged:
         return rules
     merged: list[Attribution] = []
@@ -452,6 +462,10 @@ def combine(doc: Doc, rules: list[Attribution], finish, lexicon=None,
             if same_cue or _parts_f1(rule.parts, parts) >= 0.5:
                 match = index
                 break
+        if match is not None and add_only:
+            used.add(match)
+            merged.append(rules[match])
+            continue
         if match is not None:
             used.add(match)
             rule = rules[match]
