@@ -246,9 +246,14 @@ def member_dirs() -> list[Path]:
     return [path for path in MEMBER_DIRS if has_attribution_model(path)]
 
 
+def _member_suffix(member: int) -> str:
+    """"" for the first tagger, "_2" for the second, ...: its component and spans key."""
+    return "" if member == 0 else f"_{member + 1}"
+
+
 def member_key(member: int) -> str:
     """The `doc.spans` key of a member's spans: "attr_tagged", "attr_tagged_2", ..."""
-    return SPANS_KEY if member == 0 else f"{SPANS_KEY}_{member + 1}"
+    return SPANS_KEY + _member_suffix(member)
 
 
 def load_attribution_ner(nlp: Language, path: Path = MODEL_DIR, member: int = 0) -> None:
@@ -271,19 +276,18 @@ def load_attribution_ner(nlp: Language, path: Path = MODEL_DIR, member: int = 0)
             raise ValueError(f"{path} was trained with other cue verbs than the first tagger")
         _trained_cues = cues
     before = "claim_attribution" if "claim_attribution" in nlp.pipe_names else None
-    name = COMPONENT_NAME if member == 0 else f"{COMPONENT_NAME}_{member + 1}"
-    tagger = nlp.add_pipe(COMPONENT_NAME, name=name, source=source, before=before)
+    tagger = nlp.add_pipe(COMPONENT_NAME, name=COMPONENT_NAME + _member_suffix(member),
+                          source=source, before=before)
     tagger.spans_key = member_key(member)
     tagger.reads_rule_roles = RULE_ATTR_NAME in embed.get("attrs", [])  # a stacked model
     if before is not None:  # its rules, run once for the feature and the component
         tagger.rule_extractor = nlp.get_pipe(before)
 
 
-def load_attribution_taggers(nlp: Language, paths: list[Path] | None = None) -> int:
-    """Add every shipped tagger (`member_dirs()`, or `paths`) in order; returns how many."""
+def load_attribution_taggers(nlp: Language, paths: list[Path] | None = None) -> None:
+    """Add every shipped tagger (`member_dirs()`, or `paths`) in order."""
     paths = member_dirs() if paths is None else paths
     if not paths:
         raise FileNotFoundError(f"no trained attribution model in {MODEL_DIR}")
     for member, path in enumerate(paths):
         load_attribution_ner(nlp, path, member)
-    return len(paths)

@@ -354,8 +354,8 @@ def benchmark(polnear: Path, n_docs: int = 300, model: Path = MODEL_DIR) -> dict
     texts = [read_text(polnear, doc_id) for doc_id in doc_ids[:n_docs]]
     result: dict = {"docs": len(texts)}
     setups = {"rules_only": [], "with_tagger": [model]}
-    if len(member_dirs()) > 1:
-        setups["with_both_taggers"] = member_dirs()
+    if len(members := member_dirs()) > 1:
+        setups["with_both_taggers"] = members
     for key, models in setups.items():
         nlp = load_nlp(BASE_MODEL, definition="polnear" if len(models) > 1 else "guidelines")
         if models:
@@ -430,9 +430,8 @@ def main(argv: list[str] | None = None) -> int:
                          indent=2))
     elif args.command == "train":
         overrides = {**MEMBER_OVERRIDES[args.member], **_overrides(args.overrides)}
-        output = args.output if args.member == 1 else Path(f"{args.output}_{args.member}")
-        seconds = train(args.config, args.data, output, overrides, ship=not args.no_ship,
-                        target=MEMBER_DIRS[args.member - 1])
+        seconds = train(args.config, args.data, _member_output(args.output, args.member),
+                        overrides, ship=not args.no_ship, target=MEMBER_DIRS[args.member - 1])
         print(f"training took {seconds / 60:.1f} min")
     elif args.command == "evaluate":
         model = _shippable(args.model)
@@ -443,10 +442,14 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(benchmark(args.polnear, args.docs, _shippable(args.model)), indent=2))
     elif args.command == "ship":
         target = MEMBER_DIRS[args.member - 1]
-        output = args.output if args.member == 1 else Path(f"{args.output}_{args.member}")
-        export_component(output / FINAL_WEIGHTS, target)
+        export_component(_member_output(args.output, args.member) / FINAL_WEIGHTS, target)
         print(f"shipped to {target}")
     return 0
+
+
+def _member_output(output: Path, member: int) -> Path:
+    """A member's training run directory: `output` for the first, `output_2` for the second."""
+    return output if member == 1 else Path(f"{output}_{member}")
 
 
 def _shippable(model: Path) -> Path:
