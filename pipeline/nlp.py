@@ -84,12 +84,19 @@ def load_nlp(model: str = DEFAULT_MODEL, *, attribution: bool = True,
     if attribution:
         nlp.add_pipe("claim_attribution", config={"definition": definition})
     if tagger:
-        from pipeline.attribution_model import load_attribution_taggers, member_dirs
+        from pipeline.attribution_model import (
+            POLNEAR_START_MARGIN,
+            load_attribution_taggers,
+            member_dirs,
+        )
 
         # the second tagger adds PolNeAR's kind of claims; against the guidelines' corpus
         # gold its additions are false claims (corpus triple F1 with --tagger 0.989 to 0.957)
         members = member_dirs()
-        load_attribution_taggers(nlp, members if definition == "polnear" else members[:1])
+        if definition == "polnear":
+            load_attribution_taggers(nlp, members, start_margin=POLNEAR_START_MARGIN)
+        else:
+            load_attribution_taggers(nlp, members[:1])
     return nlp
 
 

@@ -644,3 +644,43 @@ def test_polnear_runs_both_shipped_taggers_and_the_guidelines_one() -> None:
     names = load_nlp(tagger=True, definition="polnear").pipe_names
     assert names[-3:] == [COMPONENT_NAME, f"{COMPONENT_NAME}_2", "claim_attribution"]
     assert f"{COMPONENT_NAME}_2" not in load_nlp(tagger=True).pipe_names
+
+
+def _o_score_bias(tagger) -> float:
+    actions = [tagger.moves.get_class_name(i) for i in range(tagger.moves.n_moves)]
+    return float(tagger.model.get_ref("upper").get_param("b")[actions.index("O")])
+
+
+def test_favouring_span_starts_moves_only_the_o_score_and_finds_more_spans() -> None:
+    """The recall knob of a greedy tagger: a lower "O" score starts more spans."""
+    from pipeline.attribution_model import favour_span_starts
+    from pipeline.nlp import load_nlp
+
+    nlp = load_nlp()
+    load_attribution_ner(nlp)
+    tagger = nlp.get_pipe(COMPONENT_NAME)
+    text = corpus_text("001_a07726657dcd6f69")
+    before_bias = tagger.model.get_ref("upper").get_param("b").copy()
+    before = len(nlp(text).spans[SPANS_KEY])
+    favour_span_starts(tagger, 1.0)
+    after_bias = tagger.model.get_ref("upper").get_param("b")
+    changed = [i for i, (a, b) in enumerate(zip(before_bias, after_bias)) if a != b]
+    assert len(changed) == 1 and before_bias[changed[0]] - after_bias[changed[0]] == 1.0
+    assert len(nlp(text).spans[SPANS_KEY]) > before
+
+
+def test_polnear_taggers_favour_span_starts_and_the_guidelines_one_does_not() -> None:
+    import spacy
+
+    from pipeline.attribution_model import POLNEAR_START_MARGIN, member_dirs
+    from pipeline.nlp import load_nlp
+
+    shipped = [_o_score_bias(spacy.load(path).get_pipe(COMPONENT_NAME))
+               for path in member_dirs()]
+    polnear = load_nlp(tagger=True, definition="polnear")
+    for suffix, bias in zip(("", "_2"), shipped):
+        assert _o_score_bias(polnear.get_pipe(COMPONENT_NAME + suffix)) == pytest.approx(
+            bias - POLNEAR_START_MARGIN)
+    guidelines = load_nlp(tagger=True)
+    assert _o_score_bias(guidelines.get_pipe(COMPONENT_NAME)) == pytest.approx(shipped[0])
+    assert POLNEAR_START_MARGIN > 0
