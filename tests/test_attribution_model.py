@@ -684,3 +684,21 @@ def test_polnear_taggers_favour_span_starts_and_the_guidelines_one_does_not() ->
     guidelines = load_nlp(tagger=True)
     assert _o_score_bias(guidelines.get_pipe(COMPONENT_NAME)) == pytest.approx(shipped[0])
     assert POLNEAR_START_MARGIN > 0
+
+
+def test_a_tagged_source_holding_a_clause_stands_for_its_subject(parse_nlp: Language) -> None:
+    """The tagger sometimes runs a SOURCE span on into the verb ("World leaders ...
+    expressed"): the source is then the subject's noun phrase; other spans stay."""
+    from pipeline.claims.tagged import _clause_subject
+
+    text = _line("000_d6c6155466720481", ISW)
+    doc = parse_nlp(text)
+
+    def span(words: str):
+        start = text.index(words)
+        return doc.char_span(start, start + len(words))
+
+    assert _clause_subject(span("ISW experts note")).text == "ISW experts"
+    assert _clause_subject(span("ISW experts")).text == "ISW experts"
+    # the verb's subject outside the span: nothing to stand for it, the span is kept
+    assert _clause_subject(span("note")).text == "note"

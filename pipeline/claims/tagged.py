@@ -366,6 +366,23 @@ def parsed_source(doc: Doc, cue: Span, lexicon=None) -> Span | None:
     return doc.char_span(start, end, alignment_mode="expand")
 
 
+def _clause_subject(source: Span) -> Span:
+    """A tagged SOURCE span that holds a clause ("World leaders and diplomats almost
+    universally expressed", "PolitiFact examined the senator's") stands for its subject's
+    noun phrase, as the rules delimit it; any other span is kept as tagged."""
+    from pipeline.claims.attribution import _source_span
+
+    verb = source.root
+    if verb.pos_ not in {"VERB", "AUX"}:
+        return source
+    subject = next((c for c in verb.children
+                    if c.dep_ == "nsubj" and source.start <= c.i < source.end), None)
+    if subject is None:
+        return source
+    start, end, _ = _source_span(subject, verb)
+    return source.doc.char_span(start, end, alignment_mode="expand") or source
+
+
 def _within_sentence(content: Span, quotes) -> tuple[int, int]:
     """A content span, cut at the end of the sentence it starts in unless a quotation
     carries it on: reported speech does not run into the next sentence, and the tagger,
@@ -511,8 +528,9 @@ def combine(doc: Doc, rules: list[Attribution], finish, lexicon=None,
         if claim.source is None or (claim.parsed_cue and not claim.tagged_source) or (
                 lexicon is not None and not _plausible(claim, lexicon, quotes, definition)):
             continue  # a cue and a source both from the parse are too little evidence
-        source = (claim.source.start_char, claim.source.end_char)
-        built = finish(parts, source, claim.source.root.i, cue, claim.cue.root.lemma_.lower(),
+        source_span = _clause_subject(claim.source)
+        source = (source_span.start_char, source_span.end_char)
+        built = finish(parts, source, source_span.root.i, cue, claim.cue.root.lemma_.lower(),
                        TAGGER_WEIGHT, "tagger")
         if built is not None:
             merged.append(built)
