@@ -664,7 +664,7 @@ def test_favouring_span_starts_moves_only_the_o_score_and_finds_more_spans() -> 
     before = len(nlp(text).spans[SPANS_KEY])
     favour_span_starts(tagger, 1.0)
     after_bias = tagger.model.get_ref("upper").get_param("b")
-    changed = [i for i, (a, b) in enumerate(zip(before_bias, after_bias)) if a != b]
+    changed = [i for i, (a, b) in enumerate(zip(before_bias, after_bias, strict=True)) if a != b]
     assert len(changed) == 1 and before_bias[changed[0]] - after_bias[changed[0]] == 1.0
     assert len(nlp(text).spans[SPANS_KEY]) > before
 
@@ -678,7 +678,7 @@ def test_polnear_taggers_favour_span_starts_and_the_guidelines_one_does_not() ->
     shipped = [_o_score_bias(spacy.load(path).get_pipe(COMPONENT_NAME))
                for path in member_dirs()]
     polnear = load_nlp(tagger=True, definition="polnear")
-    for suffix, bias in zip(("", "_2"), shipped):
+    for suffix, bias in zip(("", "_2"), shipped, strict=True):
         assert _o_score_bias(polnear.get_pipe(COMPONENT_NAME + suffix)) == pytest.approx(
             bias - POLNEAR_START_MARGIN)
     guidelines = load_nlp(tagger=True)

@@ -224,3 +224,19 @@ def test_a_surname_two_people_share_is_the_most_named_unless_titled(nlp) -> None
 def test_people_described_around_other_names(nlp, text: str, source: str,
                                              expected: tuple) -> None:
     assert _sources(nlp, text)[source][:2] == expected
+
+
+@pytest.mark.parametrize("text, canonical", [
+    pytest.param("Sergey Markov said the CSTO was weak. Andrei Kartopolov is the chairman of "
+                 "the committee. Later he said the treaty would hold.", "Andrei Kartopolov",
+                 id="the_subject_of_the_sentence_before_outranks_an_earlier_speaker"),
+    pytest.param("Sergey Markov said the CSTO was weak. Maria Zakharova is the spokeswoman of "
+                 "the ministry. Later he said the treaty would hold.", "Sergey Markov",
+                 id="not_a_subject_of_the_other_gender"),
+    pytest.param("Andrei Kartopolov met voters in Moscow, and Sergey Markov said the CSTO "
+                 "was weak. Later he said the treaty would hold.", "Sergey Markov",
+                 id="not_a_subject_before_the_last_speaker"),
+])
+def test_a_pronoun_takes_the_subject_just_before_it_after_the_last_speaker(
+        nlp, text: str, canonical: str) -> None:
+    assert _sources(nlp, text)["he"][0] == canonical

@@ -662,6 +662,18 @@ class SpeakerResolver:
         if candidates and candidates[-1].start >= max(sentence_start, last_speaker):
             # a name in the pronoun's own sentence, after the last speaker, is more salient
             earlier = []
+        elif (mention := self._previous_subject(attribution, candidates, earlier,
+                                                personal and gender)) is not None:
+            canonical = (self.canonical_person(mention.name, mention.start) if personal
+                         else self.canonical_org(mention.name))
+            if " " not in canonical:  # "Mr. Ban's record ...": the speaker "Ban Ki-moon"
+                canonical = next((p.source_canonical for p in reversed(earlier)
+                                  if p.source_canonical
+                                  and canonical in p.source_canonical.split()), canonical)
+            attribution.source_canonical = canonical
+            attribution.source_type = "PERSON" if personal else "ORG"
+            attribution.source_named = True
+            return
         for previous in reversed(earlier):
             if previous.source is None or previous.source[0] >= start:
                 continue
@@ -687,6 +699,38 @@ class SpeakerResolver:
         start, end = attribution.source
         attribution.source_canonical = doc_text(self.doc)[start:end]
         attribution.source_type = "PERSON" if personal else "UNKNOWN"
+
+    def _previous_subject(self, attribution: Attribution, candidates: list[Mention],
+                          earlier: list[Attribution], gender: str | None) -> Mention | None:
+        """The subject of the sentence before the pronoun's, when it comes after the last
+        speaker: "A Democrat, Mr. Justice is running for governor. Through a spokesman,
+        he declined to comment." (Lappin & Leass: recency and subjecthood outrank an
+        earlier speaker). Only the main clause's subject or its possessor ("Scott's
+        persona is ..."), outside quotations and what earlier speakers said, and for
+        "he" / "she" only a person known to be of that gender."""
+        start, end = attribution.source
+        sentence = self.doc.char_span(start, end, alignment_mode="expand").sent
+        if sentence.start == 0:
+            return None
+        previous_start = self.doc[sentence.start - 1].sent.start_char
+        last_speaker_end = max((p.source[1] for p in earlier if p.source and p.source[0] < start),
+                               default=-1)
+        said = [part for p in earlier for part in p.parts]
+        genders = self.person_genders
+
+        def main_subject(mention: Mention) -> bool:
+            token = mention.ent.root
+            while token.dep_ in {"compound", "poss", "appos", "conj"} and token.head.i != token.i:
+                token = token.head
+            return token.dep_ in {"nsubj", "nsubjpass"} and token.head.dep_ == "ROOT"
+
+        recent = [m for m in candidates
+                  if max(previous_start, last_speaker_end) <= m.start < sentence.start_char
+                  and main_subject(m) and not self.quotes.is_quoted(m.start)
+                  and not any(a <= m.start < b for a, b in said)
+                  and (not gender or genders.get(self.canonical_person(m.name, m.start))
+                       == gender)]
+        return recent[-1] if recent else None
 
     def _owner(self, noun: Token, earlier: list[Attribution]) -> str | None:
         """The person an organisation noun belongs to, by name or possessive pronoun
