@@ -230,6 +230,9 @@ def test_people_described_around_other_names(nlp, text: str, source: str,
     pytest.param("Sergey Markov said the CSTO was weak. Andrei Kartopolov is the chairman of "
                  "the committee. Later he said the treaty would hold.", "Andrei Kartopolov",
                  id="the_subject_of_the_sentence_before_outranks_an_earlier_speaker"),
+    pytest.param("Sergey Markov said the CSTO was weak. Andrei Kartopolov is the chairman of "
+                 "the committee.\n\n”\n\n“It will hold,” he said.", "Andrei Kartopolov",
+                 id="past_a_closing_quotation_mark_the_parser_made_a_sentence"),
     pytest.param("Sergey Markov said the CSTO was weak. Maria Zakharova is the spokeswoman of "
                  "the ministry. Later he said the treaty would hold.", "Sergey Markov",
                  id="not_a_subject_of_the_other_gender"),

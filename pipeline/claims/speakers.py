@@ -710,9 +710,14 @@ class SpeakerResolver:
         "he" / "she" only a person known to be of that gender."""
         start, end = attribution.source
         sentence = self.doc.char_span(start, end, alignment_mode="expand").sent
-        if sentence.start == 0:
+        previous = sentence
+        while previous.start > 0:  # (not a stray closing quotation mark read as a sentence)
+            previous = self.doc[previous.start - 1].sent
+            if any(t.is_alpha for t in previous):
+                break
+        if previous is sentence:
             return None
-        previous_start = self.doc[sentence.start - 1].sent.start_char
+        previous_start = previous.start_char
         last_speaker_end = max((p.source[1] for p in earlier if p.source and p.source[0] < start),
                                default=-1)
         said = [part for p in earlier for part in p.parts]
