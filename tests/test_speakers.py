@@ -243,3 +243,12 @@ def test_people_described_around_other_names(nlp, text: str, source: str,
 def test_a_pronoun_takes_the_subject_just_before_it_after_the_last_speaker(
         nlp, text: str, canonical: str) -> None:
     assert _sources(nlp, text)["he"][0] == canonical
+
+
+def test_a_surname_titled_as_the_other_gender_is_not_the_one_named_in_full(nlp) -> None:
+    """Only "Maria Lavrov" is named in full; "Mr. Lavrov" is someone else, "Mrs. Lavrov"
+    is her."""
+    sources = _sources(nlp, "Maria Lavrov spoke in Moscow on Monday. Mr. Lavrov said the "
+                            "CSTO was weak. Mrs. Lavrov said the treaty would hold.")
+    assert sources["Mr. Lavrov"][0] == "Lavrov"
+    assert sources["Mrs. Lavrov"][0] == "Maria Lavrov"

@@ -95,6 +95,18 @@ def name_gender(name: str, context: set[str] | frozenset[str] = frozenset()) -> 
     return _first_name_gender(words[0].strip(".,")) if len(words) > 1 else None
 
 
+HONORIFICS = {"mr", "mrs", "ms", "miss", "sir", "madam"}
+
+
+def _honorific_gender(mention: Mention) -> str | None:
+    """The gender of an honorific written right before a name ("Mr. Obama"), or None."""
+    ent = mention.ent
+    if ent.start == 0:
+        return None
+    word = ent.doc[ent.start - 1].lower_.rstrip(".")
+    return TITLE_GENDER[word] if word in HONORIFICS else None
+
+
 @lru_cache(maxsize=65536)
 def _first_name_gender(first: str, likely: bool = False) -> str | None:
     """The gender of a first name; with `likely`, also of names the lists call "mostly"
@@ -390,7 +402,29 @@ class SpeakerResolver:
             return name
         if at is not None and len(parts) == 1 and parts[0].lower() in self._namesakes:
             return self._namesake_at(parts[0].lower(), at)
+        if len(parts) == 1 and parts[0].lower() in self._titled_otherwise:
+            # "Mr. Obama" 15 times in an article naming only "Michelle Obama" in full: the
+            # bare surname is not her, unless its own title says so
+            full, other = self._titled_otherwise[parts[0].lower()]
+            mention = self._mention_at.get(at) if at is not None else None
+            title = _honorific_gender(mention) if mention is not None else None
+            return full if title is not None and title != other else name
         return self.full_names.get(name.lower()) or self.full_names.get(parts[-1].lower()) or name
+
+    @cached_property
+    def _titled_otherwise(self) -> dict[str, tuple[str, str]]:
+        """Surname -> (the one full name the article gives it, the other gender) where a
+        bare mention of the surname carries a title of the other gender than that full
+        name's first name ("Mr. Obama" where only "Michelle Obama" is named in full)."""
+        found: dict[str, tuple[str, str]] = {}
+        for mention in self.people:
+            if len(mention.name.split()) != 1 or mention.name.lower() in self._namesakes:
+                continue
+            full = self.full_names.get(mention.name.lower())
+            title = _honorific_gender(mention)
+            if full and title and name_gender(full) not in {None, title}:
+                found[mention.name.lower()] = (full, title)
+        return found
 
     @cached_property
     def _namesakes(self) -> dict[str, Counter[str]]:
