@@ -697,7 +697,7 @@ class SpeakerResolver:
             # a name in the pronoun's own sentence, after the last speaker, is more salient
             earlier = []
         elif (mention := self._previous_subject(attribution, candidates, earlier,
-                                                personal and gender)) is not None:
+                                                gender if personal else None)) is not None:
             canonical = (self.canonical_person(mention.name, mention.start) if personal
                          else self.canonical_org(mention.name))
             if " " not in canonical:  # "Mr. Ban's record ...": the speaker "Ban Ki-moon"
