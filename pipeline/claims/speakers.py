@@ -12,8 +12,10 @@ for spaCy 3.8:
     around the name ("Russian President") become its `role`;
   * acronyms defined in the article ("Institute for the Study of War (ISW)")
     map to their expansion;
-  * pronouns: the most recent compatible speaker, else the most recent
-    compatible entity (he/she -> person; it/they -> organisation or group);
+  * pronouns: a compatible name in the pronoun's own sentence, else the main-clause
+    subject of the sentence before when it comes after the last speaker, else the most
+    recent compatible speaker, else the most recent compatible entity (he/she ->
+    person; it/they -> organisation or group);
   * descriptions ("the deputy", "the head of the Russian General Staff"):
     the person whose introduction shares the description's words, else the
     most recent person speaker; "the commission", "the network", "the poll": the
