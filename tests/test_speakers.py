@@ -133,6 +133,9 @@ def test_a_pronoun_skips_a_surname_whose_full_name_has_the_other_gender(nlp) -> 
     pytest.param("Sergey Markov met Andrei Kartopolov on Monday. The Moscow mayor said the "
                  "CSTO was weak.", "The Moscow mayor", "Moscow mayor",
                  id="a_role_in_a_place_no_one_was_introduced_with_stays_unresolved"),
+    pytest.param("Gov. Andrei Kartopolov met Sergey Markov on Monday. The governor said the "
+                 "CSTO was weak.", "The governor", "Andrei Kartopolov",
+                 id="an_abbreviated_title_introduces_its_role"),
 ])
 def test_descriptions_and_short_names_resolve(nlp, text: str, source: str,
                                               canonical: str) -> None:

@@ -156,7 +156,7 @@ class Mention:
         words = {_role_word(t) for t in around
                  if t.is_alpha and not t.is_stop and _phrase_chain(t) & own}
         if ent.start > 0:
-            words.add(doc[ent.start - 1].lower_.rstrip("."))
+            words.add(_role_word(doc[ent.start - 1].lower_))
         return words
 
 
@@ -182,10 +182,17 @@ def _phrase_chain(token: Token) -> set[int]:
     return chain
 
 
-def _role_word(token: Token) -> str:
-    """A description word as compared with introductions ("GOP" is "Republican")."""
-    lemma = token.lemma_.lower()
-    return PARTY_WORDS.get(lemma, lemma)
+TITLE_ABBREVIATIONS = {"sen": "senator", "gov": "governor", "rep": "representative",
+                       "gen": "general", "adm": "admiral", "sec": "secretary",
+                       "atty": "attorney", "pres": "president", "amb": "ambassador"}
+
+
+def _role_word(token: Token | str) -> str:
+    """A description word as compared with introductions ("GOP" is "Republican", "Sen."
+    is "senator")."""
+    word = (token if isinstance(token, str) else token.lemma_).lower().rstrip(".")
+    word = TITLE_ABBREVIATIONS.get(word, word)
+    return PARTY_WORDS.get(word, word)
 
 
 def _clean_name(text: str) -> str:
