@@ -698,14 +698,15 @@ class SpeakerResolver:
             and not (plural and m.label in PLACE_LABELS)]
         # (a bare "Clinton" has the gender of the "Hillary Clinton" the article names, a
         # bare "Obama" that of the "Mr. Obama" it writes elsewhere)
-        sentence_start = self.doc.char_span(start, attribution.source[1],
-                                            alignment_mode="expand").sent.start_char
+        sentence = self.doc.char_span(start, attribution.source[1],
+                                      alignment_mode="expand").sent
+        sentence_start = sentence.start_char
         last_speaker = max((p.source[0] for p in earlier
                             if p.source and p.source[0] < start), default=-1)
         if candidates and candidates[-1].start >= max(sentence_start, last_speaker):
             # a name in the pronoun's own sentence, after the last speaker, is more salient
             earlier = []
-        elif (mention := self._previous_subject(attribution, candidates, earlier,
+        elif (mention := self._previous_subject(attribution, sentence, candidates, earlier,
                                                 gender if personal else None)) is not None:
             canonical = (self.canonical_person(mention.name, mention.start) if personal
                          else self.canonical_org(mention.name))
@@ -743,16 +744,16 @@ class SpeakerResolver:
         attribution.source_canonical = doc_text(self.doc)[start:end]
         attribution.source_type = "PERSON" if personal else "UNKNOWN"
 
-    def _previous_subject(self, attribution: Attribution, candidates: list[Mention],
-                          earlier: list[Attribution], gender: str | None) -> Mention | None:
+    def _previous_subject(self, attribution: Attribution, sentence: Span,
+                          candidates: list[Mention], earlier: list[Attribution],
+                          gender: str | None) -> Mention | None:
         """The subject of the sentence before the pronoun's, when it comes after the last
         speaker: "A Democrat, Mr. Justice is running for governor. Through a spokesman,
         he declined to comment." (Lappin & Leass: recency and subjecthood outrank an
         earlier speaker). Only the main clause's subject or its possessor ("Scott's
         persona is ..."), outside quotations and what earlier speakers said, and for
         "he" / "she" only a person known to be of that gender."""
-        start, end = attribution.source
-        sentence = self.doc.char_span(start, end, alignment_mode="expand").sent
+        start = attribution.source[0]
         previous = sentence
         while previous.start > 0:  # (not a stray closing quotation mark read as a sentence)
             previous = self.doc[previous.start - 1].sent
