@@ -1071,3 +1071,15 @@ def test_admissions_denials_and_recognitions(nlp, text: str, source: str, cue: s
                                              content: str) -> None:
     claim = _one(_claims(nlp, text), cue)
     assert (claim["source"], claim["content"]) == (source, content)
+
+
+@pytest.mark.parametrize("text, source, canonical", [
+    ("ASTANA, Jan 10 -- Kazakh President Kassym-Jomart Tokayev said the mission was over.",
+     "Kazakh President Kassym-Jomart Tokayev", "Kassym-Jomart Tokayev"),
+    ("NATO-led forces said the mission was over.", "NATO-led forces", "NATO"),
+])
+def test_a_datelines_place_is_not_the_speaker(nlp, text: str, source: str,
+                                              canonical: str) -> None:
+    # the parser makes "ASTANA" the subject and the speaker its apposition
+    claim = _one(_claims(nlp, text), "said")
+    assert claim["source"] == source and claim["canonical"] == canonical

@@ -702,3 +702,18 @@ def test_a_tagged_source_holding_a_clause_stands_for_its_subject(parse_nlp: Lang
     assert _clause_subject(span("ISW experts")).text == "ISW experts"
     # the verb's subject outside the span: nothing to stand for it, the span is kept
     assert _clause_subject(span("note")).text == "note"
+
+
+def test_a_tagged_source_leaves_out_a_dateline(parse_nlp: Language) -> None:
+    """A dateline in capitals the tagger took into a SOURCE span is not the speaker."""
+    from pipeline.claims.tagged import _clause_subject
+
+    text = "MOSCOW -- President Vladimir Putin said on Monday that the CSTO would stay."
+    doc = parse_nlp(text)
+    source = doc.char_span(0, text.index(" said"))
+    assert _clause_subject(source).text == "President Vladimir Putin"
+    # a hyphen inside a word is no dateline's dash
+    text = "NATO-led forces said on Monday that the CSTO would stay."
+    doc = parse_nlp(text)
+    source = doc.char_span(0, text.index(" said"))
+    assert _clause_subject(source).text == "NATO-led forces"

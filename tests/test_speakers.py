@@ -255,3 +255,11 @@ def test_a_surname_titled_as_the_other_gender_is_not_the_one_named_in_full(nlp) 
                             "CSTO was weak. Mrs. Lavrov said the treaty would hold.")
     assert sources["Mr. Lavrov"][0] == "Lavrov"
     assert sources["Mrs. Lavrov"][0] == "Maria Lavrov"
+
+
+def test_a_lone_headline_name_is_the_person_the_article_titles(nlp) -> None:
+    # the model tags no entity in the title-case headline; "Prime Minister Pashinyan"
+    # below makes the name a person's
+    text = ("Pashinyan Says CSTO Failed Armenia.\n\nPrime Minister Pashinyan told reporters "
+            "that the CSTO had failed Armenia.")
+    assert _sources(nlp, text)["Pashinyan"] == ("Pashinyan", "PERSON", None)

@@ -90,6 +90,10 @@ SPEECH_EVENTS = {"comment", "interview", "statement", "remark", "speech", "conve
                  "column", "essay", "book", "memo", "podcast", "show", "program", "programme",
                  "broadcast", "testimony", "session", "meeting", "rally", "event", "visit"}
 TRAILING_PREPS = {"in", "at", "during", "on", "after", "before", "while"}
+# the dash that ends a dateline or a section heading in capitals ("WASHINGTON -- President
+# Obama said", "CONGRESS HAS INVESTIGATED HIM — Oz ..."), which the parser may hang on
+# the speaker's name
+HEADING_DASHES = {"--", "—", "–", "-"}
 TRIM = " \t\n,;:–—-"
 TAGGED_MIN_CHARS = 2  # a claim the span tagger delimited may be one short word
 QUOTE_MARKS = "“”„«»\"'‘’`"
@@ -218,7 +222,7 @@ def _source_span(subject: Token, cue: Token | None = None) -> tuple[int, int, in
         # "Mr. Sanders, who said ...": the source as written is "who" (PolNeAR, PARC);
         # its head is the antecedent, which the speaker resolver names
         return subject.idx, subject.idx + len(subject), subject.head.head.i
-    head = subject
+    head = _named_after_dateline(subject) or subject
     tokens = [head]
     appos_seen = False
     for child in head.children:
@@ -252,6 +256,9 @@ def _source_span(subject: Token, cue: Token | None = None) -> tuple[int, int, in
                         for c in token.children)):
             run = run[:position]
             break
+    run = _after_heading(run)
+    if head not in run:
+        head = next(t for t in run if not (run[0].i <= t.head.i <= run[-1].i) or t.head == t)
     while run and (run[0].is_punct or run[0].dep_ == "cc"):
         run = run[1:]
     while run and (run[-1].is_punct or run[-1].dep_ == "cc") and not (
@@ -260,6 +267,38 @@ def _source_span(subject: Token, cue: Token | None = None) -> tuple[int, int, in
     if not run:
         run = [head]
     return run[0].idx, run[-1].idx + len(run[-1].text.rstrip()), head.i
+
+
+def _heading_dash(token: Token) -> bool:
+    """A dash that ends a dateline or heading: "--" or "—", or a spaced "-" or "–"."""
+    spaced = bool(token.whitespace_) and token.i > 0 and bool(token.doc[token.i - 1].whitespace_)
+    return token.text in HEADING_DASHES and (spaced or token.text in {"--", "—"})
+
+
+def _named_after_dateline(subject: Token) -> Token | None:
+    """The speaker the parser hung as an apposition on a dateline's place, its subject:
+    "ASTANA, Jan 10 -- Kazakh President Kassym-Jomart Tokayev said" is Tokayev."""
+    if not (subject.is_upper and subject.is_alpha and len(subject) > 1):
+        return None
+    return next((child for child in subject.children
+                 if child.dep_ == "appos" and child.i > subject.i
+                 and any(_heading_dash(t) for t in subject.doc[subject.i + 1:child.left_edge.i])),
+                None)
+
+
+def _after_heading(run: list[Token]) -> list[Token]:
+    """The tokens of a source after a dateline or heading in capitals that the parser
+    joined to it: "WASHINGTON -- President Obama" is "President Obama" (the parser may
+    even make "WASHINGTON" the subject and the name its apposition)."""
+    for position, token in enumerate(run):
+        if _heading_dash(token):
+            before = [t for t in run[:position] if t.is_alpha]
+            after = [t for t in run[position + 1:] if t.is_alpha]
+            if (before and after and all(t.is_upper for t in before)
+                    and any(len(t) > 1 for t in before)):
+                return run[position + 1:]
+            break
+    return run
 
 
 def _reports(clause: Token) -> bool:

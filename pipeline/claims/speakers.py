@@ -638,6 +638,18 @@ class SpeakerResolver:
             attribution.source_type = "PERSON"
             attribution.source_named = True
             return
+        # a lone name the model tagged elsewhere in the article as a PERSON with a title
+        # ("Obama Says ..." in a headline, "President Obama" below; a title, because the
+        # model also calls "Politifact" a PERSON)
+        if (len(words) == 1 and words[0].text[:1].isupper()
+                and any(m.name == words[0].text and (m.context & _person_roles()
+                                                     or name_gender("", m.context))
+                        for m in self.people)):
+            attribution.source_canonical = self.canonical_person(words[0].text,
+                                                                 span.start_char)
+            attribution.source_type = "PERSON"
+            attribution.source_named = True
+            return
         # 6. unnamed sources keep their words
         attribution.source_canonical = _unnamed(span, text)
         if noun_type is not None:

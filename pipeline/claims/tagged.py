@@ -369,12 +369,14 @@ def parsed_source(doc: Doc, cue: Span, lexicon=None) -> Span | None:
 def _clause_subject(source: Span) -> Span:
     """A tagged SOURCE span that holds a clause ("World leaders and diplomats almost
     universally expressed", "PolitiFact examined the senator's") stands for its subject's
-    noun phrase, as the rules delimit it; any other span is kept as tagged."""
-    from pipeline.claims.attribution import _source_span
+    noun phrase, as the rules delimit it; any other span is kept as tagged, less a
+    dateline the tagger took in ("WASHINGTON -- President Obama")."""
+    from pipeline.claims.attribution import _after_heading, _source_span
 
     verb = source.root
     if verb.pos_ not in {"VERB", "AUX"}:
-        return source
+        kept = _after_heading(list(source))
+        return source if len(kept) == len(source) else source.doc[kept[0].i:kept[-1].i + 1]
     subject = next((c for c in verb.children
                     if c.dep_ == "nsubj" and source.start <= c.i < source.end), None)
     if subject is None:
