@@ -263,3 +263,17 @@ def test_a_lone_headline_name_is_the_person_the_article_titles(nlp) -> None:
     text = ("Pashinyan Says CSTO Failed Armenia.\n\nPrime Minister Pashinyan told reporters "
             "that the CSTO had failed Armenia.")
     assert _sources(nlp, text)["Pashinyan"] == ("Pashinyan", "PERSON", None)
+
+
+@pytest.mark.parametrize("text, source, role", [
+    ("Rep. Adam Schiff (D-Calif.) said the CSTO was weak.", "Rep. Adam Schiff (D-Calif.)",
+     "Rep. (D-Calif.)"),
+    ("The deputy (Andrei Kartopolov) said the CSTO was weak.",
+     "The deputy (Andrei Kartopolov)", "deputy"),
+    ("Andrei Kartopolov (the chairman of the Duma defence committee) said the CSTO was weak.",
+     "Andrei Kartopolov (the chairman of the Duma defence committee)",
+     "chairman of the Duma defence committee"),
+])
+def test_a_role_keeps_its_brackets_whole_or_drops_them(nlp, text: str, source: str,
+                                                        role: str) -> None:
+    assert _sources(nlp, text)[source][2] == role

@@ -130,6 +130,19 @@ def speaker_noun(lemma: str) -> bool:
     return lemma in _person_roles() or lemma in _source_nouns()
 
 
+def _balanced(text: str) -> str:
+    """`text` without the brackets a removed name or clause left behind: "deputy ( )" is
+    "deputy", "Sen. (I-Vt.)" stays whole, "(the chairman of ...)" loses its brackets."""
+    text = re.sub(r"\(\s*\)", " ", text).strip(" ,;:")
+    while text.startswith(")") or (text.startswith("(") and text.count("(") > text.count(")")):
+        text = text[1:].strip(" ,;:")
+    while text.endswith("(") or (text.endswith(")") and text.count(")") > text.count("(")):
+        text = text[:-1].strip(" ,;:")
+    if text[:1] == "(" and text[-1:] == ")" and text.count("(") == 1:
+        text = text[1:-1].strip(" ,;:")
+    return text
+
+
 @dataclass
 class Mention:
     """A named entity mention the resolver may point a source at."""
@@ -689,10 +702,10 @@ class SpeakerResolver:
         """The words around the name, up to a relative clause ("Christie, who has
         campaigned for Trump since ...": no role)."""
         role = re.split(r"\b(?:who|whom|whose|which)\b", source_text.replace(name, " "))[0]
-        words = [w for w in re.split(r"[\s,]+", role) if w]
+        words = [w for w in re.split(r"[\s,]+", _balanced(role)) if w]
         while words and words[0].lower() in DETERMINERS:
             words = words[1:]
-        role = " ".join(words).strip(" ,;:()")
+        role = " ".join(words).strip(" ,;:")
         return role or None
 
     def _resolve_pronoun(self, attribution: Attribution, personal: bool,
