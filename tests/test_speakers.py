@@ -277,3 +277,19 @@ def test_a_lone_headline_name_is_the_person_the_article_titles(nlp) -> None:
 def test_a_role_keeps_its_brackets_whole_or_drops_them(nlp, text: str, source: str,
                                                         role: str) -> None:
     assert _sources(nlp, text)[source][2] == role
+
+
+def test_a_description_naming_an_organisation_is_no_one_introduced_without_it(nlp) -> None:
+    # the nearest person was never introduced with the organisation the description names
+    text = ("Sergey Markov spoke on Monday. The head of the Collective Security Treaty "
+            "Organization said the mission was over.")
+    source = "The head of the Collective Security Treaty Organization"
+    assert _sources(nlp, text)[source][0] == source[4:]
+
+
+def test_a_description_between_commas_after_a_name_is_that_name(nlp) -> None:
+    # the parser makes the name and its apposition two subjects of "vowed"
+    text = ("Ban Ki-moon, the secretary general of the United Nations, vowed that the CSTO "
+            "mission in Kazakhstan would be lawful.")
+    source = "the secretary general of the United Nations"
+    assert _sources(nlp, text)[source][:2] == ("Ban Ki-moon", "PERSON")

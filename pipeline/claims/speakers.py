@@ -904,12 +904,25 @@ class SpeakerResolver:
         the most of its words (the nearest of equals), else (with `nearest`) the nearest
         person named before it; never one introduced with the other party ("the Democratic nominee"
         is not the one introduced as "Republican Donald Trump") or without the place
-        the description names."""
+        the description names; the nearest only if introduced with the organisation the
+        description names. A description set off by commas right after a name is it."""
         words = {_role_word(t) for t in span if t.is_alpha and not t.is_stop}
         party = words & PARTIES
         places = {_role_word(t) for t in span if t.ent_type_ == "GPE" and t.is_alpha}
+        # the organisation it names: an acronym or a name of several words ("the FBI
+        # director"), not a lone word the model may have misread ("the Sanders aide")
+        bodies = {_role_word(t) for entity in self.ents if entity.label_ == "ORG"
+                  and span.start <= entity.start and entity.end <= span.end
+                  and (len(entity) > 1 or entity.text.isupper())
+                  for t in entity if t.is_alpha and not t.is_stop} - PARTIES
         before = [m for m in self.people if m.end <= span.start_char]
         after = [m for m in self.people if m.start >= span.end_char]
+        text = doc_text(self.doc)
+        if (before and text[before[-1].end:span.start_char].strip() == ","
+                and text[span.end_char:].lstrip().startswith(",")):
+            # "Ban Ki-moon, the secretary general of the United Nations, vowed", where the
+            # parser made two subjects of a name and its apposition
+            return self.canonical_person(before[-1].name, before[-1].start)
         introductions: dict[str, set[str]] = defaultdict(set)
         for mention in before:
             introductions[self.canonical_person(mention.name, mention.start)] |= mention.context
@@ -936,9 +949,11 @@ class SpeakerResolver:
                 if words & mention.context:
                     return self.canonical_person(mention.name, mention.start)
         if best_person is None and nearest:
-            best_person = next((self.canonical_person(m.name, m.start) for m in reversed(before)
-                                if not excluded(self.canonical_person(m.name, m.start))),
-                               None)
+            # the nearest person, unless the description names an organisation that
+            # person was never introduced with ("The head of Sony Pictures Television")
+            best_person = next((person for m in reversed(before)
+                                if not excluded(person := self.canonical_person(m.name, m.start))
+                                and bodies <= introductions[person]), None)
         return best_person
 
     def entity_canonicals(self) -> dict[tuple[int, int], str]:
