@@ -293,3 +293,10 @@ def test_a_description_between_commas_after_a_name_is_that_name(nlp) -> None:
             "mission in Kazakhstan would be lawful.")
     source = "the secretary general of the United Nations"
     assert _sources(nlp, text)[source][:2] == ("Ban Ki-moon", "PERSON")
+
+
+def test_a_noun_governing_a_name_is_not_that_persons_introduction(nlp) -> None:
+    # "A woman at one of Markov's rallies" does not introduce Markov as a woman
+    text = ("Sergey Markov spoke in Moscow on Monday. A woman at one of Markov's rallies "
+            "shouted an insult. The woman said the CSTO was weak.")
+    assert _sources(nlp, text)["The woman"][0] == "woman"

@@ -165,7 +165,9 @@ class Mention:
         left = doc[max(sent.start, ent.start - 12):ent.start]
         right = doc[ent.end:min(sent.end, ent.end + 12)]
         around = list(left) + (list(right) if right.text.lstrip().startswith(",") else [])
-        own = _phrase_chain(ent.root)
+        # a possessor's or a preposition's object's phrase is not its description
+        # ("FBI criticism of Clinton's use": "FBI" is not Clinton's)
+        own = {ent.root.i} if ent.root.dep_ in {"poss", "pobj"} else _phrase_chain(ent.root)
         words = {_role_word(t) for t in around
                  if t.is_alpha and not t.is_stop and _phrase_chain(t) & own}
         if ent.start > 0:
