@@ -1076,7 +1076,7 @@ def test_admissions_denials_and_recognitions(nlp, text: str, source: str, cue: s
 @pytest.mark.parametrize("text, source, canonical", [
     ("ASTANA, Jan 10 -- Kazakh President Kassym-Jomart Tokayev said the mission was over.",
      "Kazakh President Kassym-Jomart Tokayev", "Kassym-Jomart Tokayev"),
-    ("NATO-led forces said the mission was over.", "NATO-led forces", "NATO"),
+    ("NATO-led forces said the mission was over.", "NATO-led forces", "NATO-led forces"),
 ])
 def test_a_datelines_place_is_not_the_speaker(nlp, text: str, source: str,
                                               canonical: str) -> None:

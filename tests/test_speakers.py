@@ -300,3 +300,35 @@ def test_a_noun_governing_a_name_is_not_that_persons_introduction(nlp) -> None:
     text = ("Sergey Markov spoke in Moscow on Monday. A woman at one of Markov's rallies "
             "shouted an insult. The woman said the CSTO was weak.")
     assert _sources(nlp, text)["The woman"][0] == "woman"
+
+
+@pytest.mark.parametrize("text, source, canonical", [
+    pytest.param("A Moscow judge said the CSTO mission was lawful.", "A Moscow judge",
+                 "Moscow judge", id="not_the_place_a_person_comes_from"),
+    pytest.param("Experts on Kazakhstan said the CSTO was weak.", "Experts on Kazakhstan",
+                 "Experts on Kazakhstan", id="not_a_topic"),
+    pytest.param("Security experts in Armenia said the CSTO was weak.",
+                 "Security experts in Armenia", "Security experts in Armenia",
+                 id="not_where_a_group_is"),
+    pytest.param("Analysts at the Institute for the Study of War said the CSTO was weak.",
+                 "Analysts at the Institute for the Study of War",
+                 "Institute for the Study of War", id="the_body_its_members_belong_to"),
+    pytest.param("A report by the Institute for the Study of War said the CSTO was weak.",
+                 "A report by the Institute for the Study of War",
+                 "Institute for the Study of War", id="the_author_of_a_document"),
+    pytest.param("Kremlin officials said the CSTO was strong.", "Kremlin officials", "Kremlin",
+                 id="a_name_before_the_head"),
+])
+def test_an_organisation_in_a_source_speaks_only_as_its_head_or_body(
+        nlp, text: str, source: str, canonical: str) -> None:
+    assert _sources(nlp, text)[source][0] == canonical
+
+
+def test_it_and_they_agree_in_number_and_person_with_the_speaker_they_take(nlp) -> None:
+    # "It" does not take a group speaker before it, nor "They" the writer's "I"
+    text = ("The CSTO met in Moscow on Monday. Experts on Kazakhstan said the alliance was "
+            "weak. It said the mission was over.")
+    assert _sources(nlp, text)["It"][1] != "GROUP"
+    text = ("The CSTO met in Moscow on Monday. I said the alliance was weak. They said the "
+            "mission was over.")
+    assert _sources(nlp, text)["They"][:2] == ("CSTO", "ORG")

@@ -52,6 +52,7 @@ TITLE_GENDER = {"mr": "male", "mrs": "female", "ms": "female", "miss": "female",
                 "spokeswoman": "female", "businessman": "male", "businesswoman": "female"}
 GROUP_PRONOUNS = {"they", "them", "their", "it", "its", "we", "us"}
 PLURAL_PRONOUNS = {"they", "them", "their"}
+VOICES = {"we", "us", "i", "me", "you"}  # the article's own voice, or an interviewer
 PLACE_LABELS = {"GPE", "FAC", "LOC"}  # "they" is the people of a place, not the place
 DETERMINERS = {"the", "a", "an", "some", "many", "several", "most", "other", "these",
                "those", "this", "that", "all", "both", "few", "certain", "various"}
@@ -128,6 +129,38 @@ def speaker_noun(lemma: str) -> bool:
     """A common noun that can name a speaker: a role ('minister'), a group ('analysts'),
     a medium or a document."""
     return lemma in _person_roles() or lemma in _source_nouns()
+
+
+MEMBERSHIP_PREPS = {"of", "from", "at", "for", "by", "with"}  # "analysts at ISW"
+NOMINAL_POS = {"NOUN", "PROPN", "ADJ", "PART", "NUM"}
+
+
+def _speaks_for(entity: Span, head: Token) -> bool:
+    """Whether an organisation or place inside a source is who speaks: the source's head
+    itself, a name before it ("ISW analysts"; not the place a person comes from, "A New
+    York judge"), its apposition, or the body its members belong to ("officials at the
+    FBI", "a report by ISW"); not a topic or a place ("Experts on North Korea",
+    "Security experts in the United States") nor one named further down ("the foreign
+    minister of France, a member of the Security Council")."""
+    if entity.start <= head.i < entity.end:
+        return True
+    # the entity's own root, past a determiner the model took in ("The Real Clear Politics")
+    root = next((t for t in entity if t.dep_ != "det"
+                 and not entity.start <= t.head.i < entity.end), entity.root)
+    between = head.doc[entity.end:head.i]
+    if entity.end <= head.i and all(t.pos_ in NOMINAL_POS or t.text in {"/", "-", "&"}
+                                    for t in between):
+        # a name before the head ("ISW analysts", "The Reuters/Ipsos poll", "The Sanders
+        # campaign projects"), not the place a person comes from ("A New York judge")
+        return not (entity.label_ in PLACE_LABELS and head.tag_ == "NN")
+    if root.dep_ == "appos" and root.head == head:
+        return True  # "One Republican presidential hopeful, Carly Fiorina"
+    if root.dep_ != "pobj" or root.head.lower_ not in MEMBERSHIP_PREPS:
+        return False
+    attached = root.head.head
+    if attached.dep_ == "acl" and root.head.lower_ == "by":
+        attached = attached.head  # "a suicide analysis released by the Department of ..."
+    return attached == head
 
 
 def _balanced(text: str) -> str:
@@ -523,7 +556,7 @@ class SpeakerResolver:
         words = [t for t in span if not t.is_punct]
         lowered = head.lower_
         # 1. pronouns
-        if len(words) == 1 and lowered in {"we", "us", "i", "me", "you"}:
+        if len(words) == 1 and lowered in VOICES:
             attribution.source_canonical = text  # the article's own voice or an interviewer
             return
         if len(words) == 1 and lowered in PERSON_PRONOUNS | GROUP_PRONOUNS:
@@ -586,8 +619,12 @@ class SpeakerResolver:
             attribution.source_named = True
             attribution.source_role = self._role(text, person.text)
             return
-        organisations = [e for e in entities if e.label_ in ORG_LABELS - {"NORP"}]
-        if organisations and (full_name := self._named_in_full(_clean_name(text)) or (
+        named_bodies = [e for e in entities if e.label_ in ORG_LABELS - {"NORP"}]
+        # (a source whose words all hang on a word after it, "The Sanders campaign
+        # projects ...", has its determiner for root: its noun is its last word)
+        noun = head if head.pos_ not in {"DET", "PUNCT"} else words[-1] if words else head
+        organisations = [e for e in named_bodies if _speaks_for(e, noun)]
+        if named_bodies and (full_name := self._named_in_full(_clean_name(text)) or (
                 head.pos_ == "PROPN" and not any(e.start <= head.i < e.end
                                                  for e in organisations)
                 and self._named_in_full(head.text))):
@@ -749,6 +786,8 @@ class SpeakerResolver:
             if previous.source is None or previous.source[0] >= start:
                 continue
             if ((previous.source_type == "PERSON") == personal and previous.source_canonical
+                    and (plural or personal or previous.source_type != "GROUP")  # "it"
+                    and previous.source_canonical.lower() not in VOICES  # "they" is not "I"
                     and compatible(genders.get(previous.source_canonical)
                                    or name_gender(previous.source_canonical))):
                 attribution.source_canonical = previous.source_canonical
