@@ -622,7 +622,7 @@ class SpeakerResolver:
         named_bodies = [e for e in entities if e.label_ in ORG_LABELS - {"NORP"}]
         # (a source whose words all hang on a word after it, "The Sanders campaign
         # projects ...", has its determiner for root: its noun is its last word)
-        noun = head if head.pos_ not in {"DET", "PUNCT"} else words[-1] if words else head
+        noun = words[-1] if head.pos_ in {"DET", "PUNCT"} and words else head
         organisations = [e for e in named_bodies if _speaks_for(e, noun)]
         if named_bodies and (full_name := self._named_in_full(_clean_name(text)) or (
                 head.pos_ == "PROPN" and not any(e.start <= head.i < e.end
