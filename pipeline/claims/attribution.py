@@ -90,10 +90,6 @@ SPEECH_EVENTS = {"comment", "interview", "statement", "remark", "speech", "conve
                  "column", "essay", "book", "memo", "podcast", "show", "program", "programme",
                  "broadcast", "testimony", "session", "meeting", "rally", "event", "visit"}
 TRAILING_PREPS = {"in", "at", "during", "on", "after", "before", "while"}
-# the dash that ends a dateline or a section heading in capitals ("WASHINGTON -- President
-# Obama said", "CONGRESS HAS INVESTIGATED HIM — Oz ..."), which the parser may hang on
-# the speaker's name
-HEADING_DASHES = {"--", "—", "–", "-"}
 TRIM = " \t\n,;:–—-"
 TAGGED_MIN_CHARS = 2  # a claim the span tagger delimited may be one short word
 QUOTE_MARKS = "“”„«»\"'‘’`"
@@ -270,9 +266,11 @@ def _source_span(subject: Token, cue: Token | None = None) -> tuple[int, int, in
 
 
 def _heading_dash(token: Token) -> bool:
-    """A dash that ends a dateline or heading: "--" or "—", or a spaced "-" or "–"."""
+    """A dash that ends a dateline or a heading in capitals ("WASHINGTON -- President
+    Obama said", "CONGRESS HAS INVESTIGATED HIM — Oz ..."), which the parser may hang on
+    the speaker's name: "--" or "—", or any other dash spaced."""
     spaced = bool(token.whitespace_) and token.i > 0 and bool(token.doc[token.i - 1].whitespace_)
-    return token.text in HEADING_DASHES and (spaced or token.text in {"--", "—"})
+    return token.text in DASHES and (spaced or token.text in {"--", "—"})
 
 
 def _named_after_dateline(subject: Token) -> Token | None:
